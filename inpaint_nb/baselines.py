@@ -12,7 +12,7 @@ from torch import Tensor
 from fastcore.basics import store_attr
 from fastprogress.fastprogress import progress_bar
 from torchvision.transforms.functional import to_tensor
-from .core import InpaintError, mask_tensor, composite, load_rgb, _as_float_image, _like
+from .core import InpaintError, mask_tensor, composite, load_rgb, atomic_write, _as_float_image, _like
 from .metrics import error_sums, ssim, _psnr
 from .data import load_split, load_item
 
@@ -189,9 +189,7 @@ def _to_pil(t): return Image.fromarray((t.clamp(0, 1)*255).round().byte().permut
 
 def _atomic_save(im, path):
     "Save `im` as a PNG at `path` through a temporary file in the same folder"
-    tmp = path.with_name(f".{path.name}.tmp")
-    try: im.save(tmp, format='PNG'); os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
+    atomic_write(path, lambda p: im.save(p, format='PNG'))
 
 # %% ../nbs/03_baselines.ipynb #4a7f8112
 def save_predictions(inpainter:Inpainter, # any model behind the `Inpainter` interface
@@ -238,17 +236,14 @@ def write_submission(source, # an `Inpainter`, or a folder written by `save_pred
                     ) -> Path:
     "Write the hole pixels of `source`'s completed images of `split` as a CSV `id,value`"
     split, csv = _as_split(split), Path(csv)
-    tmp = csv.with_name(f".{csv.name}.tmp")
-    try:
+    def write(tmp):
         with open(tmp, 'w', newline='') as f:
             f.write('id,value\n')
             for idxs in _progress(_batches(split, bs or getattr(source, 'bs', 16)), progress):
                 x, m, _ = _load(split, idxs)
                 out = source.inpaint(x, m) if hasattr(source, 'inpaint') else _saved(source, split, idxs, tuple(x.shape[-2:]))
                 for j, i in enumerate(idxs): _hole_rows(split['id'][i], out[j], m[j]).to_csv(f, header=False, index=False, float_format='%.8g')
-        os.replace(tmp, csv)
-    finally: tmp.unlink(missing_ok=True)
-    return csv
+    return atomic_write(csv, write)
 
 # %% ../nbs/03_baselines.ipynb #0f7d947b
 def _bad_lines(csv, bad, sub, what):
