@@ -33,21 +33,26 @@ def inpainter_by_name(name:str, # 'mean_fill', 'telea', 'ns', 'best', a run name
 DEMO_RECIPES = {'pconv': dict(size=128, bs=8, width=0.25, lr=2e-3, loss='rmse', aug='resized_crop', random_holes=True),
                 'pix2pix': dict(size=64, bs=8, width=0.25, lr=2e-4, hole_weight=6.)}
 
-def _epoch_seconds(model, data, recipe, seed=0):
-    "Measured seconds of one training epoch (plus validation) of `model` with `recipe`, from a few batches"
+def _epoch_seconds(model, data, recipe, seed=0, n_batches=6):
+    "Measured seconds of one training epoch (plus validation) of `model` with `recipe`, timed over a few steady batches"
+    from fastai.callback.core import Callback
     from fastai.callback.training import ShortEpochCallback
     from inpaint_nb.runs import _build
+    class _Clock(Callback):
+        def before_fit(self): self.times = []
+        def after_batch(self):
+            if self.training: self.times.append(time.perf_counter())
     data_keys = ('bs', 'size', 'lr', 'aug', 'random_holes')
     cfg = dict(model=model, data=str(data), valid=None, seed=seed, epochs=1, random_holes=recipe.get('random_holes', False),
                aug=recipe.get('aug', 'crop'), bs=recipe['bs'], size=recipe['size'], lr=recipe['lr'],
                hp={**MODELS[model]['hp'], **{k: v for k, v in recipe.items() if k not in data_keys}})
     learn = _build(cfg)
-    n = len(learn.dls.train)
-    pct = min(1., 3/n)
+    n, clock = len(learn.dls.train), _Clock()
     with learn.no_bar(), learn.no_logging():
-        learn.fit(1, cbs=ShortEpochCallback(pct=pct, short_valid=True))      # warm-up
-        t0 = time.perf_counter(); learn.fit(1, cbs=ShortEpochCallback(pct=pct, short_valid=True))
-    return (time.perf_counter() - t0)/pct*1.25   # + validation and checkpoints
+        learn.fit(1, cbs=[ShortEpochCallback(pct=min(1., (n_batches + 1)/n), short_valid=True), clock])
+    t = clock.times
+    per_batch = (t[-1] - t[0])/max(1, len(t) - 1)   # the first batch (warm-up) is left out
+    return per_batch*n*1.15   # + validation and checkpoints
 
 def _results_panel(inp, split, n=4):
     "Figure: masked input / prediction / target for the first `n` images of `split`"
