@@ -360,16 +360,22 @@ def mask_aug_tfms(size:int=256, # training image side
     return train + [ValidResize(size, method=squish)] + ([FlipItem(0.5)] if flip else [])
 
 # %% ../nbs/01_data.ipynb #9ef3a40f
+_last_read = [None, None]
+def _read_once(path):
+    "`load_rgb` remembering the last image: an item's input and target are the same ground-truth file, decoded once"
+    if _last_read[0] != path: _last_read[:] = [path, load_rgb(path)]
+    return _last_read[1]
+
 def _input_image(row):
     "The model input: ground truth when known (holes are blanked after augmentation), else the damaged image"
-    return load_rgb(_gt_path(row) or row['image'])
+    return _read_once(_gt_path(row) or row['image'])
 
 def _hole_mask(row): return create_mask((row['height'], row['width']), row['boxes'])
 
 def _target_image(row):
     gt = _gt_path(row)
     if gt is None: raise InpaintError(f"{row['image']}: no ground truth; training and validation need a ground_truth folder")
-    return load_rgb(gt)
+    return _read_once(gt)
 
 def _as_split(src, box_size):
     "A `load_split` frame from a frame or a split folder"
