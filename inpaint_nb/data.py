@@ -12,10 +12,10 @@ from PIL import Image, ImageDraw
 from torch import Tensor
 from torchvision.transforms.functional import to_tensor
 from fastcore.basics import store_attr
-from fastai.data.block import DataBlock, TransformBlock
+from fastai.data.block import DataBlock
 from fastai.data.transforms import ColSplitter, RandomSplitter, Normalize
 from fastai.data.core import show_batch, show_results
-from fastai.vision.core import PILImage, PILMask, TensorImage, TensorMask
+from fastai.vision.core import TensorImage, TensorMask
 from fastai.vision.data import ImageBlock, MaskBlock
 from fastai.vision.augment import Resize, RandomCrop, RandomResizedCrop, FlipItem, ResizeMethod
 from fastai.torch_core import show_image, show_images

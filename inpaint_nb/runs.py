@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_runs.ipynb #50732237
 from __future__ import annotations
-import json, os, platform, random, time, math
+import json, platform, random, math
 from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np, pandas as pd, torch
