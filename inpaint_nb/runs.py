@@ -13,7 +13,7 @@ from fastcore.basics import store_attr
 from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.learner import Recorder
-from fastai.torch_core import set_seed, default_device
+from fastai.torch_core import set_seed, default_device, to_device
 from .core import InpaintError, atomic_write
 from .data import inpaint_dls
 
@@ -103,10 +103,12 @@ def _update_registry(run):
 
 # %% ../nbs/08_runs.ipynb #39702bf0
 def _rng_state(learn):
-    return dict(py=random.getstate(), np=np.random.get_state(), torch=torch.get_rng_state(), dl=learn.dls.train.rng.getstate())
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None  # dropout and random holes on a GPU draw from it
+    return dict(py=random.getstate(), np=np.random.get_state(), torch=torch.get_rng_state(), cuda=cuda, dl=learn.dls.train.rng.getstate())
 
 def _set_rng_state(learn, s):
     random.setstate(s['py']); np.random.set_state(s['np']); torch.set_rng_state(s['torch']); learn.dls.train.rng.setstate(s['dl'])
+    if s.get('cuda') is not None and torch.cuda.is_available() and len(s['cuda']) == torch.cuda.device_count(): torch.cuda.set_rng_state_all(s['cuda'])
 
 def _plot_run(run):
     "loss.png (and gan_losses.png) from the run's log"
@@ -129,11 +131,16 @@ class RunTracker(Callback):
     order = Recorder.order + 1
     def __init__(self, run:Run, # the run folder to write into
                  start_epoch:int=0, # first epoch trained by this fit (epochs before it are being skipped on resume)
+                 scaler:dict=None, # on resume: the state of the mixed-precision `GradScaler` saved with the checkpoint
                 ):
         store_attr()
         self.rows = run.log.to_dict('records')[:start_epoch]
         st = run.state
         self.best = st.get('best_hole_rmse') if start_epoch and st.get('best_hole_rmse') is not None else math.inf
+
+    def before_fit(self):
+        "Continue with the saved loss scale: a fresh `GradScaler` skips steps a resumed run would have taken"
+        if self.scaler and getattr(self.learn, 'scaler', None) is not None: self.learn.scaler.load_state_dict(self.scaler)
 
     def after_batch(self):
         if self.training and not torch.isfinite(self.loss).all():
@@ -153,7 +160,8 @@ class RunTracker(Callback):
         self.rows.append(row)
         run, score = self.run, row.get('hole_rmse', math.nan)
         opt = self.learn.opt.state_dict() if self.learn.opt is not None else None
-        _save_ckpt(run.path/'last.pth', dict(model=self.learn.model.state_dict(), opt=opt, epoch=int(self.epoch), rng=_rng_state(self.learn)))
+        scaler = self.learn.scaler.state_dict() if getattr(self.learn, 'scaler', None) is not None else None  # fp16 on a GPU
+        _save_ckpt(run.path/'last.pth', dict(model=self.learn.model.state_dict(), opt=opt, epoch=int(self.epoch), rng=_rng_state(self.learn), scaler=scaler))
         st = run.state
         if score < self.best:
             self.best = score
@@ -192,10 +200,10 @@ def _train(run, start_epoch=0, state=None, cbs=None):
     if state is not None:
         learn.create_opt()
         learn.model.load_state_dict(state['model'])
-        if state.get('opt') is not None: learn.opt.load_state_dict(state['opt'])
+        if state.get('opt') is not None: learn.opt.load_state_dict(to_device(state['opt'], learn.dls.device))  # checkpoints are read to the CPU
         _set_rng_state(learn, state['rng'])
     st = run.state; st.update(status='running'); _write_json(run.path/'state.json', st); _update_registry(run)
-    try: _fit(learn, cfg['model'], cfg['epochs'], cfg['lr'], [RunTracker(run, start_epoch)] + list(L(cbs)), start_epoch=start_epoch)
+    try: _fit(learn, cfg['model'], cfg['epochs'], cfg['lr'], [RunTracker(run, start_epoch, scaler=(state or {}).get('scaler'))] + list(L(cbs)), start_epoch=start_epoch)
     except BaseException:
         st = run.state
         st.update(status='failed' if st.get('status') != 'finished' else 'finished'); _write_json(run.path/'state.json', st); _update_registry(run)
@@ -265,9 +273,11 @@ def best_run(root='runs', # the runs root folder
 def load_inpainter(run, # a `Run`, a run folder, or 'best' (the best run under `root`)
                    which:str='best', # 'best' or 'last' checkpoint
                    root='runs', # runs root, when `run` is 'best'
-                   **kwargs, # passed to the model's `Inpainter` (e.g. `size`, `bs`, `device`)
+                   device=None, # where the network runs (default: fastai's `default_device()`, the GPU when there is one)
+                   **kwargs, # passed to the model's `Inpainter` (e.g. `size`, `bs`, `name`)
                   ):
     "The model of a run's checkpoint as an `Inpainter`"
+    device = torch.device(device) if device is not None else default_device()
     run = best_run(root) if isinstance(run, str) and run == 'best' else (run if isinstance(run, Run) else Run(run))
     if which not in ('best', 'last'): raise InpaintError(f"which must be 'best' or 'last', got {which!r}")
     cfg, state = run.config, _load_ckpt(run.path/f'{which}.pth')
@@ -276,8 +286,8 @@ def load_inpainter(run, # a `Run`, a run folder, or 'best' (the best run under `
         from inpaint_nb.pconv import PConvUNet, PConvInpainter
         model = PConvUNet(cfg['size'], width=hp.get('width', 1.))
         model.load_state_dict(state['model'])
-        return PConvInpainter(model.eval(), name=kwargs.pop('name', run.name), **kwargs)
+        return PConvInpainter(model.to(device).eval(), name=kwargs.pop('name', run.name), **kwargs)
     from inpaint_nb.pix2pix import UnetGenerator, Pix2PixInpainter
     gen = UnetGenerator(cfg['size'], width=hp.get('width', 1.), p=hp.get('p', 0.5), fill=hp.get('fill', 'black'))
     gen.load_state_dict({k[len('generator.'):]: v for k, v in state['model'].items() if k.startswith('generator.')})
-    return Pix2PixInpainter(gen.eval(), name=kwargs.pop('name', run.name), **kwargs)
+    return Pix2PixInpainter(gen.to(device).eval(), name=kwargs.pop('name', run.name), **kwargs)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Every GPU check of the package in one go, on a machine with one CUDA GPU and the package importable:
+#   1. nbdev_test with the `cuda` cells, and the `slow` cells of 03-06 (the CPU recipes, run on the GPU);
+#   2. benchmarks/gpu.py (layer, PConv U-Net training, Pix2Pix iteration, inference: speed and peak memory);
+#   3. `inpaint_nb demo` on the GPU within DEMO_MIN minutes;
+#   4. benchmarks/gpu_recipes.py: the full-size recipes (256 px, width 1) within FULL_MIN minutes.
+# Logs and a tarball of the leaderboards and plots go to OUT. Each step has its own time limit, so a
+# failing step still leaves the others' results.
+# Usage: bash benchmarks/gpu_session.sh [OUT=gpu_out] [DEMO_MIN=10] [FULL_MIN=10] [STEPS="test bench demo full"]
+set -u
+out=$(realpath -m "${1:-gpu_out}"); demo_min=${2:-10}; full_min=${3:-10}; steps=${4:-test bench demo full}
+mkdir -p "$out"
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OMP_WAIT_POLICY=PASSIVE PYTHONUNBUFFERED=1 PYTHONWARNINGS=ignore::FutureWarning
+py=${PYTHON:-python3}
+sec() { python3 -c "print(int($1*60*1.25 + ${2:-60}))"; }   # a step's limit: its budget + 25% + evaluation time
+
+{ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+  $py -c "import sys, torch, fastai, inpaint_nb; print('python', sys.version.split()[0], '| torch', torch.__version__, 'CUDA', torch.version.cuda, '| fastai', fastai.__version__, '| inpaint_nb', inpaint_nb.__version__)"
+} 2>&1 | tee "$out/env.txt"
+
+if [[ " $steps " == *" test "* ]]; then
+  t0=$SECONDS
+  ( timeout ${TEST_S:-240} nbdev_test --flags cuda --skip_file_re '^([_.]|0[3-6]_)' --timing \
+      > "$out/test_cuda.log" 2>&1; echo "exit $?" >> "$out/test_cuda.log" ) &
+  ( timeout ${TEST_S:-240} nbdev_test --flags "cuda slow" --file_re '^0[3-6]_' --timing \
+      > "$out/test_cuda_slow.log" 2>&1; echo "exit $?" >> "$out/test_cuda_slow.log" ) &
+  wait
+  echo "::: tests: $((SECONDS - t0)) s"; tail -n 3 "$out"/test_cuda*.log
+fi
+if [[ " $steps " == *" bench "* ]]; then
+  timeout ${BENCH_S:-150} $py benchmarks/gpu.py > "$out/gpu_bench.log" 2>&1; echo "exit $?" >> "$out/gpu_bench.log"
+  cat "$out/gpu_bench.log"
+fi
+if [[ " $steps " == *" demo "* ]]; then
+  timeout $(sec $demo_min) $py -m inpaint_nb.cli demo --out "$out/demo" --minutes $demo_min > "$out/demo.log" 2>&1
+  echo "exit $?" >> "$out/demo.log"; grep -v '^\s*$' "$out/demo.log" | grep -E '^\[demo\]|hole_rmse|^[a-z0-9 -]+ +0\.|exit' | head -30
+fi
+if [[ " $steps " == *" full "* ]]; then
+  timeout $(sec $full_min 90) $py benchmarks/gpu_recipes.py --out "$out/full" --minutes $full_min > "$out/full.log" 2>&1
+  echo "exit $?" >> "$out/full.log"; grep -E '^\[demo\]|hole_rmse|^[a-z0-9 -]+ +0\.|exit' "$out/full.log" | head -30
+fi
+# leaderboards, plots and run logs (no checkpoints) in one file
+( cd "$out" && tar czf results.tgz --exclude='*.pth' --exclude='data' demo full 2>/dev/null ); ls -la "$out"
