@@ -10,10 +10,11 @@ import pandas as pd, torch
 from .core import InpaintError
 from .data import make_sample_dataset, load_split, load_images
 from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, leaderboard, plot_leaderboard
-from .runs import MODELS, Run, train_run, resume, best_run, load_inpainter, registry
+from .recipes import Recipe
+from .runs import MODELS, Run, train_run, resume, best_run, load_inpainter, registry, _check_model, _config, _build
 
 # %% auto #0
-__all__ = ['BASELINES', 'DEMO_RECIPES', 'inpainter_by_name', 'demo', 'main']
+__all__ = ['BASELINES', 'inpainter_by_name', 'demo', 'main']
 
 # %% ../nbs/10_cli.ipynb #4eef2db2
 BASELINES = {'mean_fill': MeanFillInpainter, 'pyramid_fill': PyramidFillInpainter, 'telea': lambda: OpenCVInpainter('telea'), 'ns': lambda: OpenCVInpainter('ns')}
@@ -30,24 +31,21 @@ def inpainter_by_name(name:str, # 'mean_fill', 'pyramid_fill', 'telea', 'ns', 'b
     return load_inpainter(p, name=p.name)
 
 # %% ../nbs/10_cli.ipynb #03580ca5
-DEMO_RECIPES = {'pconv': dict(size=128, bs=8, width=0.25, lr=2e-3, loss='rmse', aug='resized_crop', random_holes=True),
-                'pix2pix': dict(size=128, bs=8, width=0.25, lr=2e-4, pre_lr=2e-3, hole_weight=6., fill='pyramid', aug='resized_crop', random_holes=True,
-                                pre_frac=2/3)}  # the first 2/3 of the epochs pre-train the generator (see `pix2pix_recipe`)
+def _demo_recipes(recipes=None):
+    "`{model: Recipe}`: each model's own recipe (`MODELS`), or `recipes` given as `Recipe`s or as dicts of changes to the model's recipe"
+    recipes = recipes if recipes is not None else {m: None for m in MODELS}
+    for m in recipes: _check_model(m)
+    return {m: r if isinstance(r, Recipe) else MODELS[m].recipe.replace(**(r or {})) for m, r in recipes.items()}
 
-def _epoch_seconds(model, data, recipe, seed=0, n_batches=6):
-    "Measured seconds of one training epoch (plus validation) of `model` with `recipe`, timed over a few steady batches"
+def _epoch_seconds(recipe, data, seed=0, n_batches=6):
+    "Measured seconds of one training epoch (plus validation) of `recipe`, timed over a few steady batches"
     from fastai.callback.core import Callback
     from fastai.callback.training import ShortEpochCallback
-    from inpaint_nb.runs import _build
     class _Clock(Callback):
         def before_fit(self): self.times = []
         def after_batch(self):
             if self.training: self.times.append(time.perf_counter())
-    data_keys = ('bs', 'size', 'lr', 'aug', 'random_holes')
-    cfg = dict(model=model, data=str(data), valid=None, seed=seed, epochs=1, random_holes=recipe.get('random_holes', False),
-               aug=recipe.get('aug', 'crop'), bs=recipe['bs'], size=recipe['size'], lr=recipe['lr'],
-               hp={**MODELS[model]['hp'], **{k: v for k, v in recipe.items() if k not in data_keys}})
-    learn = _build(cfg)
+    learn = _build(_config(recipe.replace(epochs=1), data, seed=seed))
     n, clock = len(learn.dls.train), _Clock()
     with learn.no_bar(), learn.no_logging():
         learn.fit(1, cbs=[ShortEpochCallback(pct=min(1., (n_batches + 1)/n), short_valid=True), clock])
@@ -73,7 +71,7 @@ def demo(out='demo_out', # folder for everything the demo writes
          minutes:float=10., # time budget of the whole demo
          n_train:int=200, n_valid:int=50, # sample dataset size (256 px images, two 75x75 holes)
          size:int=256, # sample image side
-         recipes:dict=None, # training recipes per model (default `DEMO_RECIPES`)
+         recipes:dict=None, # `{model: Recipe or dict of changes to the model's recipe}` (default: every model of `MODELS` with its own recipe)
          seed:int=0, # random seed
          max_epochs:int=40, # upper bound on the epochs chosen for the budget
         ) -> pd.DataFrame:
@@ -82,7 +80,7 @@ def demo(out='demo_out', # folder for everything the demo writes
     from inpaint_nb.plots import plot_loss_grid, plot_gan_losses
     import matplotlib.pyplot as plt
     t0, out = time.time(), Path(out)
-    recipes = recipes or DEMO_RECIPES
+    recipes = _demo_recipes(recipes)
     out.mkdir(parents=True, exist_ok=True)
     print(f"[demo] sample dataset -> {out/'data'}")
     data = make_sample_dataset(out/'data', n_train=n_train, n_valid=n_valid, n_test=n_valid, size=size,
@@ -92,12 +90,10 @@ def demo(out='demo_out', # folder for everything the demo writes
     runs = {}
     for i, (model, recipe) in enumerate(recipes.items()):
         budget = train_budget/len(recipes) if i == 0 else (minutes*60*0.75 - (time.time() - t0))/(len(recipes) - i)
-        recipe = dict(recipe); pre_frac = recipe.pop('pre_frac', 0)
-        ep_s = _epoch_seconds(model, data, recipe, seed)
+        ep_s = _epoch_seconds(recipe, data, seed)
         epochs = int(max(1, min(max_epochs, budget//ep_s)))
-        if pre_frac: recipe['pre_epochs'] = min(epochs - 1, round(epochs*pre_frac))
         print(f"[demo] {model}: about {ep_s:.1f}s per epoch -> {epochs} epochs in {budget/60:.1f} min")
-        learn = train_run(model, data, root=out/'runs', epochs=epochs, seed=seed, **recipe)
+        learn = train_run(model, data, root=out/'runs', recipe=recipe.replace(epochs=epochs), seed=seed)
         runs[model] = learn.run
         del learn
     models = {'mean fill': MeanFillInpainter(), 'pyramid fill': PyramidFillInpainter(), 'telea': OpenCVInpainter('telea'), 'navier-stokes': OpenCVInpainter('ns')}
@@ -110,9 +106,10 @@ def demo(out='demo_out', # folder for everything the demo writes
     ax = plot_leaderboard(lb); ax.figure.tight_layout(); ax.figure.savefig(out/'leaderboard.png', dpi=100); plt.close(ax.figure)
     fig = plot_loss_grid({f"{m}: {r.config['epochs']} epochs, lr {r.config['lr']:g}": r.log for m, r in runs.items()})
     fig.savefig(out/'loss_plots.png', dpi=100); plt.close(fig)
-    if 'pix2pix' in runs:
-        fig = plot_gan_losses(runs['pix2pix'].log); fig = fig if hasattr(fig, 'savefig') else plt.gcf()
-        fig.savefig(out/'gan_losses.png', dpi=100); plt.close(fig)
+    gans = {m: r for m, r in runs.items() if 'gen_total' in r.log}   # the four GAN curves of each GAN run
+    for m, r in gans.items():
+        fig = plot_gan_losses(r.log); fig = fig if hasattr(fig, 'savefig') else plt.gcf()
+        fig.savefig(out/('gan_losses.png' if len(gans) == 1 else f'gan_losses_{m}.png'), dpi=100); plt.close(fig)
     for name, inp in models.items():
         fig = _results_panel(inp, valid); fig.savefig(out/f"results_{name.replace(' ', '_')}.png", dpi=80); plt.close(fig)
     cols = [c for c in ('hole_rmse', 'image_rmse', 'psnr', 'ssim', 'images_per_s') if c in lb]
@@ -128,18 +125,23 @@ def _parser():
     s.add_argument('dest', help='folder to create')
     s.add_argument('--n-train', type=int, default=200); s.add_argument('--n-valid', type=int, default=50); s.add_argument('--n-test', type=int, default=50)
     s.add_argument('--size', type=int, default=256); s.add_argument('--box-size', type=int, default=75); s.add_argument('--seed', type=int, default=0)
-    t = sub.add_parser('train', help='train a model in a new run folder')
+    t = sub.add_parser('train', help="train a model in a new run folder (every option defaults to the model's recipe)")
     t.add_argument('--model', required=True, help=f"one of {', '.join(MODELS)}")
-    t.add_argument('--data', required=True, help='dataset folder with train/ (and valid/) split folders')
-    t.add_argument('--epochs', type=int, default=5); t.add_argument('--lr', type=float, default=None)
-    t.add_argument('--bs', type=int, default=16); t.add_argument('--size', type=int, default=256)
-    t.add_argument('--width', type=float, default=None, help='channel multiplier (1 = the paper; 0.25 = small CPU model)')
-    t.add_argument('--pre-epochs', type=int, default=None, help='pix2pix: epochs (of --epochs) pre-training the generator alone with the L1 loss')
-    t.add_argument('--fill', default=None, choices=['black', 'pyramid'], help="pix2pix: the generator's hole input (pyramid: refine a pyramid fill)")
-    t.add_argument('--random-holes', action='store_true', help='extra random holes on training images')
-    t.add_argument('--aug', default='crop', choices=['crop', 'resized_crop'], help='training augmentation (both flip)')
-    t.add_argument('--runs', default='runs', help='runs root folder'); t.add_argument('--name', default=None, help='run folder name')
-    t.add_argument('--seed', type=int, default=0)
+    t.add_argument('--data', required=True, help='dataset folder with train/ (and valid/) split folders, or a folder of photos (random holes)')
+    t.add_argument('--init', default=None, help='start from the weights of this run of the same model: a run folder, or a run name under --runs')
+    t.add_argument('--epochs', type=int, default=None, help=f"training epochs ({_recipe_default('epochs')})")
+    t.add_argument('--lr', type=float, default=None, help=f"(peak) learning rate ({_recipe_default('lr')})")
+    t.add_argument('--bs', type=int, default=None, help=f"batch size ({_recipe_default('bs')})")
+    t.add_argument('--size', type=int, default=None, help=f"training image side in px; holes scale with it ({_recipe_default('size')})")
+    t.add_argument('--predict-size', default=None, help="side the model predicts at, scaled back: 'train' (the training size), 'full' (the images' own size) or px (default: 'train')")
+    t.add_argument('--width', type=float, default=None, help=f"channel multiplier, 1 = the paper's networks ({_recipe_default('width')})")
+    t.add_argument('--pre-epochs', type=int, default=None, help='pix2pix: epochs (of --epochs) pre-training the generator alone with the L1 loss (default: 2/3 of --epochs)')
+    t.add_argument('--fill', default=None, choices=['black', 'pyramid'], help="pix2pix: the generator's hole input; pyramid refines a pyramid fill (default: pyramid)")
+    t.add_argument('--random-holes', nargs='?', const='boxes', default=None, choices=['boxes', 'strokes', 'none'],
+                   help=f"extra random holes on training images; the flag alone means boxes ({_recipe_default('random_holes')})")
+    t.add_argument('--aug', default=None, choices=['crop', 'resized_crop', 'none'], help=f"training augmentation, with flips ({_recipe_default('aug')})")
+    t.add_argument('--runs', default='runs', help='runs root folder (default: runs)'); t.add_argument('--name', default=None, help='run folder name (default: model and time stamp)')
+    t.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
     r = sub.add_parser('resume', help='continue an interrupted run from its last checkpoint')
     r.add_argument('run', help='run folder')
     e = sub.add_parser('evaluate', help='print the leaderboard of models on a split with ground truth')
@@ -156,6 +158,17 @@ def _parser():
     d.add_argument('--minutes', type=float, default=10., help='time budget (default fits 2 CPU cores)')
     return p
 
+def _recipe_default(field):
+    "Help text: the default of a recipe field, per model"
+    vals = {m: getattr(s.recipe, field) if field in s.recipe.to_dict() else s.recipe.hp.get(field) for m, s in MODELS.items()}
+    return 'default: the recipe\'s, ' + ', '.join(f"{m} {v}" for m, v in vals.items())
+
+def _predict_size_arg(v):
+    "--predict-size: 'train', 'full' or an integer"
+    if v is None or v in ('train', 'full'): return v
+    try: return int(v)
+    except ValueError: raise InpaintError(f"--predict-size: expected 'train', 'full' or a number of pixels, got {v!r}") from None
+
 def _split_folder(path):
     p = Path(path)
     return p/'valid' if (p/'valid').is_dir() and not (p/'images').is_dir() else p
@@ -165,9 +178,13 @@ def _run(a):
         dest = make_sample_dataset(a.dest, n_train=a.n_train, n_valid=a.n_valid, n_test=a.n_test, size=a.size, box_size=a.box_size, seed=a.seed)
         print(f"sample dataset written to {dest}")
     elif a.cmd == 'train':
-        hp = {k: v for k, v in dict(width=a.width, pre_epochs=a.pre_epochs, fill=a.fill).items() if v is not None}
-        learn = train_run(a.model, a.data, root=a.runs, name=a.name, epochs=a.epochs, lr=a.lr, bs=a.bs, size=a.size,
-                          random_holes=a.random_holes, aug=a.aug, seed=a.seed, **hp)
+        given = dict(epochs=a.epochs, lr=a.lr, bs=a.bs, size=a.size, width=a.width, pre_epochs=a.pre_epochs, fill=a.fill,
+                     predict_size=_predict_size_arg(a.predict_size), aug=a.aug, random_holes=a.random_holes)
+        overrides = {k: v for k, v in given.items() if v is not None}
+        for k, (word, off) in dict(aug=('none', None), predict_size=('full', None), random_holes=('none', False)).items():
+            if overrides.get(k) == word: overrides[k] = off   # the spelled-out "off" of options whose off value is None or False
+        init = None if a.init is None else (Path(a.init) if Path(a.init).is_dir() else Path(a.runs)/a.init)
+        learn = train_run(a.model, a.data, root=a.runs, name=a.name, init=init, seed=a.seed, **overrides)
         print(learn.run)
     elif a.cmd == 'resume':
         learn = resume(a.run)

@@ -11,10 +11,11 @@ from .core import *
 from .data import inpaint_dls, unnormalize
 from .metrics import inpaint_metrics
 from .baselines import Inpainter, shrink_to
+from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
-__all__ = ['pconv_loss_presets', 'PartialConv2d', 'PConvUNet', 'VGG16Features', 'vgg16_features', 'PConvLoss', 'PConvLearner',
-           'pconv_learner', 'PConvInpainter', 'pconv_recipe']
+__all__ = ['pconv_loss_presets', 'PCONV_RECIPE', 'PCONV', 'PartialConv2d', 'PConvUNet', 'VGG16Features', 'vgg16_features',
+           'PConvLoss', 'PConvLearner', 'pconv_learner', 'PConvInpainter', 'pconv_recipe']
 
 # %% ../nbs/04_pconv.ipynb #e2992682
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
@@ -322,27 +323,31 @@ class PConvInpainter(Inpainter):
 
 # %% ../nbs/04_pconv.ipynb #b9312866
 @patch
-def inpainter(self:PConvLearner, size=None, # predict at this size and resize back (e.g. the training size); `None`: full size
+def inpainter(self:PConvLearner, size='recipe', # predict at this side and resize back; 'recipe': the recipe's prediction size (learners from `pconv_recipe`/`train_run`), else full size; `None`: full size
               **kwargs, # passed to `PConvInpainter` (bs, device, name)
              ) -> PConvInpainter:
     "The trained network as an `Inpainter` for `evaluate`, `leaderboard` and submissions"
-    return PConvInpainter(self.model, size=size, value_range=self.loss_func.value_range, **kwargs)
+    return PConvInpainter(self.model, size=predict_size(self, size), value_range=self.loss_func.value_range, **kwargs)
 
 # %% ../nbs/04_pconv.ipynb #7eef5da7
-def pconv_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make_sample_dataset`), or a split
+PCONV_RECIPE = Recipe('pconv', size=128, bs=8, epochs=30, lr=2e-3, aug='resized_crop', min_scale=0.5, random_holes=True,
+                      hp=dict(width=0.25, loss='rmse'))
+
+def _pconv_fit(learn, epochs, lr, cbs=None, start_epoch=0): learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start_epoch)
+
+def _pconv_inpainter(recipe, state, device=None, **kwargs):
+    "A `PConvInpainter` of saved weights, predicting at the recipe's size"
+    model = PConvUNet(recipe.size, width=recipe.hp.get('width', 1.))
+    model.load_state_dict(state)
+    vr = (-1., 1.) if recipe.normalize else (0., 1.)
+    return PConvInpainter(model.to(device).eval(), **{'size': recipe.predict_side, 'value_range': vr, **kwargs})
+
+PCONV = ModelSpec(PCONV_RECIPE, learner=pconv_learner, fit=_pconv_fit, inpainter=_pconv_inpainter)
+
+def pconv_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make_sample_dataset`), a split, or a photo folder
                  *,
-                 size:int=128, # training image side (holes scale with the images)
-                 width:float=1/4, # channel multiplier of the U-Net
-                 epochs:int=30, # one-cycle epochs
-                 lr:float=2e-3, # peak learning rate
-                 bs:int=8, # batch size
-                 loss:str='rmse', # 'rmse' or 'paper'
                  seed:int=0, # random seed of the run
-                 **kwargs, # passed to `inpaint_dls` (e.g. `aug`, `min_scale`, `box_size`, `num_workers`)
+                 **overrides, # changes to `PCONV_RECIPE` (`size`, `epochs`, `lr`, `bs`, `width`, `loss`, ...) or `inpaint_dls` arguments (`box_size`, `num_workers`)
                 ) -> PConvLearner:
-    "The documented CPU recipe: a small PConv U-Net trained at low resolution with random crops and extra holes"
-    set_seed(seed)
-    dls = inpaint_dls(data, bs=bs, size=size, random_holes=True, **{'aug': 'resized_crop', 'min_scale': 0.5, 'num_workers': 0, **kwargs})
-    learn = pconv_learner(dls, width=width, loss=loss)
-    learn.fit_one_cycle(epochs, lr)
-    return learn
+    "The documented CPU recipe `PCONV_RECIPE`: a small PConv U-Net trained at 128 px with random resized crops and extra holes"
+    return PCONV.train(data, seed=seed, **overrides)

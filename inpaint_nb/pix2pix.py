@@ -13,10 +13,12 @@ from .core import InpaintError
 from .baselines import Inpainter, shrink_to, pyramid_fill
 from .data import inpaint_dls
 from .metrics import inpaint_metrics
+from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
-__all__ = ['UnetGenerator', 'PatchDiscriminator', 'init_pix2pix', 'GANCriterion', 'masked_l1', 'Pix2PixLoss', 'Pix2PixTrainer',
-           'GANLosses', 'Pix2PixLearner', 'pix2pix_learner', 'GeneratorPretrain', 'Pix2PixInpainter', 'pix2pix_recipe']
+__all__ = ['PIX2PIX_RECIPE', 'PIX2PIX', 'UnetGenerator', 'PatchDiscriminator', 'init_pix2pix', 'GANCriterion', 'masked_l1',
+           'Pix2PixLoss', 'Pix2PixTrainer', 'GANLosses', 'Pix2PixLearner', 'pix2pix_learner', 'GeneratorPretrain',
+           'Pix2PixInpainter', 'pix2pix_recipe']
 
 # %% ../nbs/05_pix2pix.ipynb #a138909e
 # fastai's GANTrainer keeps `generator`, `critic` and `gen_mode` on itself, shadowing the model's on purpose
@@ -245,11 +247,13 @@ def pix2pix_learner(dls:DataLoaders, # from `inpaint_dls(..., normalize=True)`
                     n_crit:int=1, # critic batches per switch
                     n_gen:int=1, # generator batches per switch
                     lr:float=2e-4, # default learning rate
-                    pre_epochs:int=0, # default of `fit_flat_lin`: epochs of generator-only pre-training
+                    pre_epochs:int|None=None, # default of `fit_flat_lin`: epochs of generator-only pre-training (None: `pre_frac`, else 0)
+                    pre_frac:float|None=None, # default of `fit_flat_lin` when `pre_epochs` is None: the fraction of its epochs that pre-train
                     pre_lr:float=2e-3, # default of `fit_flat_lin`: peak learning rate of the pre-training
                     **kwargs
                    ) -> Pix2PixLearner:
     "A Pix2Pix `GANLearner` (U-Net generator + conditional PatchGAN) for inpainting `dls`"
+    if pre_frac is not None and not 0 <= pre_frac < 1: raise InpaintError(f"pre_frac: expected a fraction in [0, 1), got {pre_frac!r}")
     _check_normalized(dls)
     size = ifnone(size, min(dls.one_batch()[0].shape[-2:]))
     gen = init_pix2pix(UnetGenerator(size, width=width, p=p, fill=fill))
@@ -257,7 +261,7 @@ def pix2pix_learner(dls:DataLoaders, # from `inpaint_dls(..., normalize=True)`
     opt_func = partial(Adam, mom=0.5, sqr_mom=0.999, eps=1e-8, wd=0.)
     learn = Pix2PixLearner(dls, gen, crit, gan_mode=gan_mode, l1_weight=l1_weight, hole_weight=hole_weight,
                            switcher=FixedGANSwitcher(n_crit, n_gen), opt_func=opt_func, lr=lr, **kwargs)
-    learn.pre_epochs, learn.pre_lr = pre_epochs, pre_lr
+    learn.pre_epochs, learn.pre_frac, learn.pre_lr = pre_epochs, pre_frac, pre_lr
     return learn
 
 # %% ../nbs/05_pix2pix.ipynb #03634979
@@ -283,12 +287,13 @@ class GeneratorPretrain(Callback):
 def fit_flat_lin(self:Learner, n_epoch:int, # total epochs, pre-training included
                  lr:float|None=None, # the constant learning rate (default: the learner's `lr`)
                  pct_start:float=0.5, # fraction of the adversarial epochs at constant `lr` before the linear decay to 0
-                 pre_epochs:int|None=None, # Pix2Pix: first train the generator alone for this many epochs (default: the learner's `pre_epochs`, else 0)
+                 pre_epochs:int|None=None, # Pix2Pix: first train the generator alone for this many epochs (default: the learner's `pre_epochs`, else `pre_frac` of `n_epoch`, else 0)
                  pre_lr:float|None=None, # peak learning rate of the pre-training's one-cycle schedule (default: the learner's `pre_lr`, else 10*`lr`)
                  cbs=None, **kwargs):
     "Fit `n_epoch` epochs at a constant `lr`, then decay it linearly to 0 (the Pix2Pix schedule), after `pre_epochs` of generator pre-training"
     lr = ifnone(lr, self.lr)
-    pre = ifnone(pre_epochs, getattr(self, 'pre_epochs', 0))
+    pre = ifnone(pre_epochs, getattr(self, 'pre_epochs', None))
+    if pre is None: pre = min(n_epoch - 1, round(n_epoch*self.pre_frac)) if getattr(self, 'pre_frac', None) else 0
     if not 0 <= pre < n_epoch: raise InpaintError(f"pre_epochs: expected 0 <= pre_epochs < n_epoch={n_epoch}, got {pre}")
     if pre and not hasattr(self, 'gan_trainer'): raise InpaintError("pre_epochs: generator pre-training needs a Pix2Pix learner")
     sched = combine_scheds([pct_start, 1-pct_start], [SchedNo(lr, lr), SchedLin(lr, 0.)])
@@ -356,30 +361,33 @@ class Pix2PixInpainter(Inpainter):
 
 # %% ../nbs/05_pix2pix.ipynb #4d0edeb3
 @patch
-def inpainter(self:Pix2PixLearner, size=None, # predict at this size and scale back (e.g. the training size); `None`: full size
+def inpainter(self:Pix2PixLearner, size='recipe', # predict at this side and scale back; 'recipe': the recipe's prediction size (learners from `pix2pix_recipe`/`train_run`), else full size; `None`: full size
               **kwargs, # passed to `Pix2PixInpainter` (name, bs, dropout)
              ) -> Pix2PixInpainter:
     "The learner's generator as an `Inpainter` (dropout off unless `dropout=True`)"
-    return Pix2PixInpainter(self.model.generator, size=size, **kwargs)
+    return Pix2PixInpainter(self.model.generator, size=predict_size(self, size), **kwargs)
 
 # %% ../nbs/05_pix2pix.ipynb #e481ee4a
-def pix2pix_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make_sample_dataset`), or a split
+PIX2PIX_RECIPE = Recipe('pix2pix', size=128, bs=8, epochs=30, lr=2e-4, aug='resized_crop', min_scale=0.5, random_holes=True, normalize=True,
+                        hp=dict(width=0.25, hole_weight=6., fill='pyramid', pre_frac=2/3, pre_lr=2e-3))
+
+def _pix2pix_learner(dls, **kwargs): return pix2pix_learner(dls, **{'metrics': inpaint_metrics(), **kwargs})
+
+def _pix2pix_fit(learn, epochs, lr, cbs=None, start_epoch=0): learn.fit_flat_lin(epochs, lr, cbs=cbs, start_epoch=start_epoch)
+
+def _pix2pix_inpainter(recipe, state, device=None, **kwargs):
+    "A `Pix2PixInpainter` of the generator in saved `Pix2PixLearner` weights, predicting at the recipe's size"
+    hp = recipe.hp
+    gen = UnetGenerator(recipe.size, width=hp.get('width', 1.), p=hp.get('p', 0.5), fill=hp.get('fill', 'black'))
+    gen.load_state_dict({k[len('generator.'):]: v for k, v in state.items() if k.startswith('generator.')})
+    return Pix2PixInpainter(gen.to(device).eval(), **{'size': recipe.predict_side, **kwargs})
+
+PIX2PIX = ModelSpec(PIX2PIX_RECIPE, learner=_pix2pix_learner, fit=_pix2pix_fit, inpainter=_pix2pix_inpainter)
+
+def pix2pix_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make_sample_dataset`), a split, or a photo folder
                    *,
-                   size:int=128, # training image side (holes scale with the images)
-                   width:float=1/4, # filter multiplier of both networks
-                   epochs:int=30, # all epochs: the generator's pre-training, then adversarial training
-                   pre_epochs:int=20, # epochs of L1 pre-training of the generator alone (one-cycle up to `pre_lr`)
-                   lr:float=2e-4, # adversarial learning rate (constant, then decayed linearly to 0)
-                   pre_lr:float=2e-3, # peak learning rate of the pre-training
-                   bs:int=8, # batch size
-                   hole_weight:float=6., # weight of hole pixels in the L1 term
-                   fill:str='pyramid', # the generator's hole input: 'pyramid' (`pyramid_fill`) or 'black' (the paper's)
                    seed:int=0, # random seed of the run
-                   **kwargs, # passed to `inpaint_dls` (e.g. `aug`, `min_scale`, `box_size`, `num_workers`)
+                   **overrides, # changes to `PIX2PIX_RECIPE` (`size`, `epochs`, `lr`, `width`, `pre_epochs`, `pre_lr`, `fill`, ...) or `inpaint_dls` arguments (`box_size`)
                   ) -> Pix2PixLearner:
-    "The documented CPU recipe: a small Pix2Pix at low resolution, its generator pre-trained with the L1 loss, then trained adversarially"
-    set_seed(seed)
-    dls = inpaint_dls(data, bs=bs, size=size, random_holes=True, normalize=True, **{'aug': 'resized_crop', 'min_scale': 0.5, 'num_workers': 0, **kwargs})
-    learn = pix2pix_learner(dls, width=width, hole_weight=hole_weight, fill=fill, pre_epochs=pre_epochs, pre_lr=pre_lr, lr=lr, metrics=inpaint_metrics())
-    learn.fit_flat_lin(epochs, lr)
-    return learn
+    "The documented CPU recipe `PIX2PIX_RECIPE`: a small Pix2Pix at 128 px, its generator pre-trained with the L1 loss for 2/3 of the epochs, then trained adversarially"
+    return PIX2PIX.train(data, seed=seed, **overrides)

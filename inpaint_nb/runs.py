@@ -15,30 +15,22 @@ from fastai.callback.core import Callback
 from fastai.learner import Recorder
 from fastai.torch_core import set_seed, default_device, to_device
 from .core import InpaintError, atomic_write
-from .data import inpaint_dls
+from .recipes import Recipe
+from .pconv import PCONV
+from .pix2pix import PIX2PIX
 
 # %% auto #0
 __all__ = ['REGISTRY_COLS', 'Run', 'registry', 'RunTracker', 'train_run', 'resume', 'best_run', 'load_inpainter']
 
 # %% ../nbs/08_runs.ipynb #094150ed
-def _pconv(dls, hp):
-    from inpaint_nb.pconv import pconv_learner
-    return pconv_learner(dls, **hp)
-
-def _pix2pix(dls, hp):
-    from inpaint_nb.pix2pix import pix2pix_learner
-    from inpaint_nb.metrics import inpaint_metrics
-    return pix2pix_learner(dls, **{'metrics': inpaint_metrics(), **hp})
-
-def _fit(learn, model, epochs, lr, cbs, start_epoch=0):
-    if model == 'pix2pix': learn.fit_flat_lin(epochs, lr, cbs=cbs, start_epoch=start_epoch)
-    else: learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start_epoch)
-
-MODELS = {'pconv': dict(build=_pconv, normalize=False, hp=dict(width=0.25, loss='rmse')),
-          'pix2pix': dict(build=_pix2pix, normalize=True, hp=dict(width=0.25))}
+MODELS = {'pconv': PCONV, 'pix2pix': PIX2PIX}
 
 def _check_model(model):
     if model not in MODELS: raise InpaintError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+
+def _recipe(cfg):
+    "The recipe of a run's config (fields that older run folders lack come from the model's default recipe)"
+    return Recipe.from_dict(cfg, base=MODELS[cfg['model']].recipe)
 
 # %% ../nbs/08_runs.ipynb #e20a4f07
 def _versions():
@@ -176,13 +168,27 @@ class RunTracker(Callback):
     def after_fit(self): _plot_run(self.run)
 
 # %% ../nbs/08_runs.ipynb #0fa3edde
+def _config(recipe, data, valid=None, seed=0, init=None):
+    "A run's config: its recipe, where its data is, its seed and starting weights, when and with what it was made"
+    valid = None if valid is None else (valid if isinstance(valid, float) else str(Path(valid).resolve()))
+    return dict(recipe.to_dict(), data=str(Path(data).resolve()), valid=valid, seed=seed,
+                init=None if init is None else str(Path(init).resolve()), created=_now(), versions=_versions())
+
 def _build(cfg):
     "Seeded DataLoaders and learner of a run's config"
     set_seed(cfg['seed'], reproducible=True)
-    spec = MODELS[cfg['model']]
-    dls = inpaint_dls(cfg['data'], valid=cfg['valid'], bs=cfg['bs'], size=cfg['size'], random_holes=cfg['random_holes'],
-                      aug=cfg.get('aug', 'crop'), normalize=spec['normalize'], seed=cfg['seed'], num_workers=0, device=default_device())
-    return spec['build'](dls, {**cfg['hp'], 'lr': cfg['lr']})
+    r = _recipe(cfg)
+    return MODELS[cfg['model']].build(r.dls(cfg['data'], valid=cfg['valid'], seed=cfg['seed'], device=default_device()), r)
+
+def _init_weights(learn, cfg):
+    "Load the weights of the run `cfg['init']` (its best checkpoint, else its last) into `learn`"
+    src = Run(cfg['init'])
+    if src.config['model'] != cfg['model']:
+        raise InpaintError(f"init: {src.path} is a {src.config['model']} run; a {cfg['model']} run can only start from a {cfg['model']} run")
+    ck = src.path/'best.pth' if (src.path/'best.pth').is_file() else src.path/'last.pth'
+    try: learn.model.load_state_dict(_load_ckpt(ck)['model'])
+    except RuntimeError as e:
+        raise InpaintError(f"init: the weights of {src.path} do not fit this model (another width or size?): {str(e).splitlines()[0]}") from None
 
 def _new_run_dir(root, model, name):
     root = Path(root); root.mkdir(parents=True, exist_ok=True)
@@ -202,8 +208,10 @@ def _train(run, start_epoch=0, state=None, cbs=None):
         learn.model.load_state_dict(state['model'])
         if state.get('opt') is not None: learn.opt.load_state_dict(to_device(state['opt'], learn.dls.device))  # checkpoints are read to the CPU
         _set_rng_state(learn, state['rng'])
+    elif cfg.get('init'): _init_weights(learn, cfg)
     st = run.state; st.update(status='running'); _write_json(run.path/'state.json', st); _update_registry(run)
-    try: _fit(learn, cfg['model'], cfg['epochs'], cfg['lr'], [RunTracker(run, start_epoch, scaler=(state or {}).get('scaler'))] + list(L(cbs)), start_epoch=start_epoch)
+    cbs = [RunTracker(run, start_epoch, scaler=(state or {}).get('scaler'))] + list(L(cbs))
+    try: MODELS[cfg['model']].fit(learn, cfg['epochs'], cfg['lr'], cbs=cbs, start_epoch=start_epoch)
     except BaseException:
         st = run.state
         st.update(status='failed' if st.get('status') != 'finished' else 'finished'); _write_json(run.path/'state.json', st); _update_registry(run)
@@ -212,31 +220,27 @@ def _train(run, start_epoch=0, state=None, cbs=None):
     return learn
 
 # %% ../nbs/08_runs.ipynb #b9e1fac4
-def train_run(model:str, # 'pconv' or 'pix2pix'
-              data, # dataset folder (with `train/` and `valid/`) or a split folder
+def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
+              data, # dataset folder (with `train/` and `valid/`), a split folder, or a folder of photos
               *,
               root='runs', # folder holding the runs and the registry
               name:str=None, # run folder name (default: model and time stamp)
-              epochs:int=5, # epochs to train
-              lr:float=None, # learning rate (default: the model's)
-              bs:int=16, # batch size
-              size:int=256, # training image side
+              recipe:Recipe=None, # the recipe to start from (default: the model's, e.g. `PCONV_RECIPE`)
+              init=None, # start from the weights of this run (a run folder of the same model), e.g. a pre-training run
               valid=None, # validation split: a folder, a fraction, or None (`valid/` or 20%)
-              random_holes=False, # extra random holes on training items
-              aug:str='crop', # training augmentation of `mask_aug_tfms`: 'crop', 'resized_crop' or None
               seed:int=0, # random seed: same seed, same data, CPU -> same per-epoch metrics
               cbs=None, # extra fastai callbacks for this fit
-              **hp, # model hyperparameters, e.g. `width`, `loss` (PConv), `gan_mode`, `l1_weight` (Pix2Pix)
+              **overrides, # changes to the recipe: its fields (`epochs`, `lr`, `bs`, `size`, `predict_size`, `aug`, `random_holes`, ...) or model hyperparameters (`width`, `loss`, `fill`, ...)
              ):
     "Train `model` on `data` in a new run folder under `root`; returns the fastai learner (its `run` attribute is the `Run`)"
     _check_model(model)
     data = Path(data)
     if not data.is_dir(): raise InpaintError(f"{data}: no such data folder")
-    lr = lr if lr is not None else (1e-3 if model == 'pconv' else 2e-4)
-    cfg = dict(model=model, data=str(data.resolve()), epochs=epochs, lr=lr, bs=bs, size=size,
-               valid=None if valid is None else (valid if isinstance(valid, float) else str(Path(valid).resolve())),
-               random_holes=random_holes, aug=aug, seed=seed, hp={**MODELS[model]['hp'], **hp}, created=_now(), versions=_versions())
-    _build(cfg)  # fail on bad data or hyperparameters before a run folder exists
+    r = (recipe or MODELS[model].recipe).replace(**overrides)
+    if r.model != model: raise InpaintError(f"recipe: a recipe for {r.model!r}, not {model!r}")
+    cfg = _config(r, data, valid, seed, init)
+    learn = _build(cfg)  # fail on bad data, hyperparameters or `init` before a run folder exists
+    if init is not None: _init_weights(learn, cfg)
     path = _new_run_dir(root, model, name)
     _write_json(path/'config.json', cfg)
     run = Run(path)
@@ -274,20 +278,11 @@ def load_inpainter(run, # a `Run`, a run folder, or 'best' (the best run under `
                    which:str='best', # 'best' or 'last' checkpoint
                    root='runs', # runs root, when `run` is 'best'
                    device=None, # where the network runs (default: fastai's `default_device()`, the GPU when there is one)
-                   **kwargs, # passed to the model's `Inpainter` (e.g. `size`, `bs`, `name`)
+                   **kwargs, # passed to the model's `Inpainter` (e.g. `size`, which defaults to the recipe's prediction size; `bs`, `name`)
                   ):
-    "The model of a run's checkpoint as an `Inpainter`"
+    "The model of a run's checkpoint as an `Inpainter`, predicting at the size its recipe says"
     device = torch.device(device) if device is not None else default_device()
     run = best_run(root) if isinstance(run, str) and run == 'best' else (run if isinstance(run, Run) else Run(run))
     if which not in ('best', 'last'): raise InpaintError(f"which must be 'best' or 'last', got {which!r}")
     cfg, state = run.config, _load_ckpt(run.path/f'{which}.pth')
-    hp = dict(cfg['hp'])
-    if cfg['model'] == 'pconv':
-        from inpaint_nb.pconv import PConvUNet, PConvInpainter
-        model = PConvUNet(cfg['size'], width=hp.get('width', 1.))
-        model.load_state_dict(state['model'])
-        return PConvInpainter(model.to(device).eval(), name=kwargs.pop('name', run.name), **kwargs)
-    from inpaint_nb.pix2pix import UnetGenerator, Pix2PixInpainter
-    gen = UnetGenerator(cfg['size'], width=hp.get('width', 1.), p=hp.get('p', 0.5), fill=hp.get('fill', 'black'))
-    gen.load_state_dict({k[len('generator.'):]: v for k, v in state['model'].items() if k.startswith('generator.')})
-    return Pix2PixInpainter(gen.to(device).eval(), name=kwargs.pop('name', run.name), **kwargs)
+    return MODELS[cfg['model']].inpainter(_recipe(cfg), state['model'], device, **{'name': run.name, **kwargs})
