@@ -4,17 +4,20 @@
 
 # %% ../nbs/10_cli.ipynb #bb5ecb36
 from __future__ import annotations
-import argparse, sys, time
+import argparse, contextlib, math, sys, time
 from pathlib import Path
 import pandas as pd, torch
-from .core import InpaintError
+from .core import InpaintError   # first: it silences fastai's import-time FutureWarning
+from fastai.callback.core import Callback
+from fastai.callback.progress import ProgressCallback
+from fastai.learner import defaults
 from .data import make_sample_dataset, load_split, load_images
 from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, leaderboard, plot_leaderboard
 from .recipes import Recipe
 from .runs import MODELS, Run, train_run, resume, best_run, load_inpainter, registry, _check_model, _config, _build
 
 # %% auto #0
-__all__ = ['BASELINES', 'inpainter_by_name', 'demo', 'main']
+__all__ = ['BASELINES', 'inpainter_by_name', 'demo', 'EpochLines', 'main']
 
 # %% ../nbs/10_cli.ipynb #4eef2db2
 BASELINES = {'mean_fill': MeanFillInpainter, 'pyramid_fill': PyramidFillInpainter, 'telea': lambda: OpenCVInpainter('telea'), 'ns': lambda: OpenCVInpainter('ns')}
@@ -74,6 +77,7 @@ def demo(out='demo_out', # folder for everything the demo writes
          recipes:dict=None, # `{model: Recipe or dict of changes to the model's recipe}` (default: every model of `MODELS` with its own recipe)
          seed:int=0, # random seed
          max_epochs:int=40, # upper bound on the epochs chosen for the budget
+         progress:bool=True, # progress bars while evaluating (the command line turns them off when its output is not a terminal)
         ) -> pd.DataFrame:
     "Sample data -> small PConv and Pix2Pix trained within `minutes` -> leaderboard, plots and runs in `out`"
     from inpaint_nb.predict import EnsembleInpainter
@@ -101,7 +105,7 @@ def demo(out='demo_out', # folder for everything the demo writes
     models.update(trained)
     if len(trained) > 1: models['ensemble'] = EnsembleInpainter(list(trained.values()), name='ensemble')
     print(f"[demo] evaluating {len(models)} models on {len(valid)} valid images at {size}px")
-    lb = leaderboard(models, valid)
+    lb = leaderboard(models, valid, progress=progress)
     lb.to_csv(out/'leaderboard.csv')
     ax = plot_leaderboard(lb); ax.figure.tight_layout(); ax.figure.savefig(out/'leaderboard.png', dpi=100); plt.close(ax.figure)
     fig = plot_loss_grid({f"{m}: {r.config['epochs']} epochs, lr {r.config['lr']:g}": r.log for m, r in runs.items()})
@@ -123,8 +127,12 @@ def _parser():
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
     s = sub.add_parser('sample', help='write the sample dataset (photos bundled with scikit-image, scikit-learn, matplotlib)')
     s.add_argument('dest', help='folder to create')
-    s.add_argument('--n-train', type=int, default=200); s.add_argument('--n-valid', type=int, default=50); s.add_argument('--n-test', type=int, default=50)
-    s.add_argument('--size', type=int, default=256); s.add_argument('--box-size', type=int, default=75); s.add_argument('--seed', type=int, default=0)
+    s.add_argument('--n-train', type=_int_at_least(1), default=200, help='training images (default: 200)')
+    s.add_argument('--n-valid', type=_int_at_least(1), default=50, help='validation images (default: 50)')
+    s.add_argument('--n-test', type=_int_at_least(0), default=50, help='test images, without ground truth (default: 50)')
+    s.add_argument('--size', type=_int_at_least(16), default=256, help='image side in px (default: 256)')
+    s.add_argument('--box-size', type=_int_at_least(1), default=75, help='hole side in px, two holes per image (default: 75)')
+    s.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
     t = sub.add_parser('train', help="train a model in a new run folder (every option defaults to the model's recipe)")
     t.add_argument('--model', required=True, help=f"one of {', '.join(MODELS)}")
     t.add_argument('--data', required=True, help='dataset folder with train/ (and valid/) split folders, or a folder of photos (random holes)')
@@ -146,17 +154,40 @@ def _parser():
     r.add_argument('run', help='run folder')
     e = sub.add_parser('evaluate', help='print the leaderboard of models on a split with ground truth')
     e.add_argument('--data', required=True, help='split folder, or a dataset folder holding valid/')
-    e.add_argument('--models', default='mean_fill,pyramid_fill,telea,ns', help="comma-separated: mean_fill, pyramid_fill, telea, ns, best, run names")
-    e.add_argument('--runs', default='runs', help='runs root folder'); e.add_argument('--out', default=None, help='also write the leaderboard CSV here')
+    e.add_argument('--models', default='mean_fill,pyramid_fill,telea,ns', help="comma-separated: mean_fill, pyramid_fill, telea, ns, best, run names (default: the four baselines)")
+    e.add_argument('--runs', default='runs', help='runs root folder (default: runs)'); e.add_argument('--out', default=None, help='also write the leaderboard CSV here (default: none)')
     q = sub.add_parser('predict', help="complete a folder of images with a run's model (or a baseline)")
     q.add_argument('--run', required=True, help="run folder, run name, 'best', or a baseline (pyramid_fill, telea, ns, mean_fill)")
     q.add_argument('--images', required=True, help='folder of damaged images'); q.add_argument('--boxes', required=True, help='boxes CSV')
-    q.add_argument('--out', required=True, help='folder for the completed images'); q.add_argument('--submission', default=None, help='also write this submission CSV')
-    q.add_argument('--tta', action='store_true', help='average with horizontally flipped predictions'); q.add_argument('--runs', default='runs')
+    q.add_argument('--out', required=True, help='folder for the completed images')
+    q.add_argument('--submission', default=None, help='also write this submission CSV; a name ending in .gz or .zip is compressed (default: none)')
+    q.add_argument('--tta', action='store_true', help='average with horizontally flipped predictions (default: off)')
+    q.add_argument('--runs', default='runs', help='runs root folder, for run names and best (default: runs)')
     d = sub.add_parser('demo', help='the main job: sample data, train PConv and Pix2Pix within a budget, leaderboard and plots')
-    d.add_argument('--out', default='demo_out', help='folder for everything the demo writes')
-    d.add_argument('--minutes', type=float, default=10., help='time budget (default fits 2 CPU cores)')
+    d.add_argument('--out', default='demo_out', help='folder for everything the demo writes (default: demo_out)')
+    d.add_argument('--minutes', type=_float_above(0), default=10., help='time budget in minutes (default: 10, which fits 2 CPU cores)')
+    d.add_argument('--n-train', type=_int_at_least(1), default=200, help='sample training images (default: 200)')
+    d.add_argument('--n-valid', type=_int_at_least(1), default=50, help='sample validation images (default: 50)')
+    d.add_argument('--size', type=_int_at_least(16), default=256, help='sample image side in px; holes scale with it (default: 256)')
     return p
+
+def _int_at_least(lo):
+    "argparse type: an integer >= `lo`"
+    def f(v):
+        try: i = int(v)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected an integer >= {lo}, got {v!r}") from None
+        if i < lo: raise argparse.ArgumentTypeError(f"expected an integer >= {lo}, got {v!r}")
+        return i
+    return f
+
+def _float_above(lo):
+    "argparse type: a finite number > `lo`"
+    def f(v):
+        try: x = float(v)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected a number > {lo}, got {v!r}") from None
+        if not (math.isfinite(x) and x > lo): raise argparse.ArgumentTypeError(f"expected a number > {lo}, got {v!r}")
+        return x
+    return f
 
 def _recipe_default(field):
     "Help text: the default of a recipe field, per model"
@@ -191,7 +222,7 @@ def _run(a):
         print(Run(a.run))
     elif a.cmd == 'evaluate':
         models = {n: inpainter_by_name(n, a.runs) for n in [m.strip() for m in a.models.split(',') if m.strip()]}
-        lb = leaderboard(models, _split_folder(a.data))
+        lb = leaderboard(models, _split_folder(a.data), progress=sys.stdout.isatty())
         if a.out: lb.to_csv(a.out)
         print(lb.round(4).to_string())
     elif a.cmd == 'predict':
@@ -201,14 +232,35 @@ def _run(a):
         paths = predict_split(inp, split, a.out, submission=a.submission, tta=a.tta)
         print(f"{len(paths)} completed images written to {a.out}" + (f"; submission {a.submission}" if a.submission else ''))
     elif a.cmd == 'demo':
-        demo(a.out, minutes=a.minutes)
+        demo(a.out, minutes=a.minutes, n_train=a.n_train, n_valid=a.n_valid, size=a.size, progress=sys.stdout.isatty())
+
+# %% ../nbs/10_cli.ipynb #859a7994
+class EpochLines(Callback):
+    "fastai's per-epoch table as one plain line per epoch, each value named (for logs: no progress bars)"
+    order = ProgressCallback.order
+    def before_fit(self):
+        self.old_logger, self.learn.logger = self.learn.logger, self._line
+    def _line(self, log):
+        vals = [f'{v:.4f}' if isinstance(v, float) else str(v) for v in log]
+        print('  '.join(f'{n} {v}' for n, v in zip(self.recorder.metric_names, vals)), flush=True)
+    def after_fit(self): self.learn.logger = self.old_logger
+
+@contextlib.contextmanager
+def _epoch_lines(on:bool=True):
+    "Within: learners made with `EpochLines` instead of fastai's `ProgressCallback`"
+    if not on: yield; return
+    old = list(defaults.callbacks)
+    defaults.callbacks = [c for c in old if c is not ProgressCallback] + [EpochLines]
+    try: yield
+    finally: defaults.callbacks = old
 
 # %% ../nbs/10_cli.ipynb #ecc5a052
 def main(argv:list=None, # arguments (default: `sys.argv[1:]`)
         ) -> int:
     "The `inpaint_nb` console script; returns the exit code (0 ok, 2 bad input, 130 interrupted)"
     a = _parser().parse_args(argv)
-    try: _run(a)
+    try:
+        with _epoch_lines(not sys.stdout.isatty()): _run(a)
     except (InpaintError, ImportError, OSError) as e:
         print(f"inpaint_nb {a.cmd}: error: {e}", file=sys.stderr)
         return 2

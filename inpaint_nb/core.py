@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #a760ad9c
 from __future__ import annotations
-import os, numpy as np, torch
+import os, threading, warnings, numpy as np, torch
 from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 from torch import Tensor
@@ -13,6 +13,11 @@ from torchvision.transforms.functional import to_tensor
 # %% auto #0
 __all__ = ['InpaintError', 'as_box', 'check_boxes', 'create_mask', 'mask_tensor', 'apply_mask', 'composite', 'load_rgb',
            'atomic_write']
+
+# %% ../nbs/00_core.ipynb #5bbea1bf
+# fastai 2.8 decorates a few functions with `torch.jit.script` when it is imported, and torch >= 2.10 answers each import with a
+# FutureWarning the user can do nothing about. Silenced by its exact message; every module imports `core` before fastai.
+warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
 
 # %% ../nbs/00_core.ipynb #269fd385
 class InpaintError(ValueError):
@@ -150,10 +155,20 @@ def atomic_write(path, # destination file
     "Write `path` through a temporary file in the same folder and an atomic rename"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     try:
         write(tmp)
+        with open(tmp, 'rb+') as f: os.fsync(f.fileno())   # on the disk before it replaces the old version
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
+    _fsync_dir(path.parent)
     return path
+
+def _fsync_dir(d):
+    "Flush a folder's entries (the rename) to disk, where the system allows it"
+    try: fd = os.open(d, os.O_RDONLY)
+    except OSError: return   # e.g. Windows: folders cannot be opened
+    try: os.fsync(fd)
+    except OSError: pass
+    finally: os.close(fd)

@@ -4,6 +4,7 @@
 
 # %% ../nbs/02_metrics.ipynb #9c11536d
 from __future__ import annotations
+import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
 import math, numpy as np, torch
 from torch import Tensor
 from fastai.learner import Metric

@@ -4,6 +4,7 @@
 
 # %% ../nbs/04_pconv.ipynb #d4f626c5
 from __future__ import annotations
+import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
 import math, warnings, torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from fastai.vision.all import *

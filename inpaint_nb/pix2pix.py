@@ -4,6 +4,7 @@
 
 # %% ../nbs/05_pix2pix.ipynb #99229b67
 from __future__ import annotations
+import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
 import math, warnings
 import numpy as np, pandas as pd, torch
 from torch import nn, Tensor

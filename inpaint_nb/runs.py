@@ -4,11 +4,13 @@
 
 # %% ../nbs/08_runs.ipynb #6ab7f23b
 from __future__ import annotations
+import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
 import json, platform, random, math
 from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
+from filelock import FileLock
 from fastcore.basics import store_attr
 from fastcore.foundation import L
 from fastai.callback.core import Callback
@@ -79,19 +81,48 @@ class Run:
 # %% ../nbs/08_runs.ipynb #05df3564
 REGISTRY_COLS = ['run', 'model', 'status', 'epochs_done', 'epochs', 'best_epoch', 'best_hole_rmse', 'created', 'updated']
 
+_INT_COLS = ['epochs_done', 'epochs', 'best_epoch']
+
+def _as_registry(rows) -> pd.DataFrame:
+    "Registry rows as a frame with `REGISTRY_COLS`, epoch columns as nullable integers"
+    df = pd.DataFrame(list(rows), columns=REGISTRY_COLS)
+    for c in _INT_COLS: df[c] = pd.to_numeric(df[c]).astype('Int64')
+    return df
+
+def _registry_row(run):
+    "A run's registry row, from its folder"
+    cfg, st = run.config, run.state
+    return dict(run=run.name, model=cfg['model'], status=st.get('status'), epochs_done=st.get('epochs_done', 0), epochs=cfg['epochs'],
+                best_epoch=st.get('best_epoch'), best_hole_rmse=st.get('best_hole_rmse'), created=cfg['created'], updated=st.get('updated', cfg['created']))
+
+def _registry_lock(root): return FileLock(Path(root)/'.runs.csv.lock', timeout=300)
+
+def _read_registry(root):
+    "The rows of `root/runs.csv`, or None when it is missing or unreadable"
+    try: return _as_registry(pd.read_csv(Path(root)/'runs.csv').to_dict('records'))
+    except (OSError, ValueError, KeyError, pd.errors.ParserError): return None
+
+def _write_registry(root, reg): atomic_write(Path(root)/'runs.csv', lambda p: reg.to_csv(p, index=False))
+
 def registry(root='runs', # the runs root folder
+             rebuild:bool=False, # rebuild `runs.csv` from the run folders (also done when a run folder has no row)
             ) -> pd.DataFrame:
     "All runs under `root`, one row each, from its `runs.csv`"
-    f = Path(root)/'runs.csv'
-    return pd.read_csv(f) if f.is_file() else pd.DataFrame(columns=REGISTRY_COLS)
+    root = Path(root)
+    dirs = sorted(d for d in root.iterdir() if (d/'config.json').is_file()) if root.is_dir() else []
+    reg = _read_registry(root)
+    if rebuild or reg is None and dirs or reg is not None and {d.name for d in dirs} - set(reg.run):
+        with _registry_lock(root):
+            reg = _as_registry(sorted((_registry_row(Run(d)) for d in dirs), key=lambda r: r['created']))
+            _write_registry(root, reg)
+    return reg if reg is not None else _as_registry([])
 
 def _update_registry(run):
-    cfg, st = run.config, run.state
-    row = dict(run=run.name, model=cfg['model'], status=st.get('status'), epochs_done=st.get('epochs_done', 0), epochs=cfg['epochs'],
-               best_epoch=st.get('best_epoch'), best_hole_rmse=st.get('best_hole_rmse'), created=cfg['created'], updated=_now())
-    reg = registry(run.root)
-    reg = pd.concat([reg[reg.run != run.name], pd.DataFrame([row])], ignore_index=True) if len(reg) else pd.DataFrame([row], columns=REGISTRY_COLS)
-    atomic_write(run.root/'runs.csv', lambda p: reg.to_csv(p, index=False))
+    "Replace `run`'s row of the registry (under the registry's lock: concurrent runs keep each other's rows)"
+    with _registry_lock(run.root):
+        reg = _read_registry(run.root)
+        rows = [] if reg is None else [r for r in reg.to_dict('records') if r['run'] != run.name]
+        _write_registry(run.root, _as_registry(rows + [{**_registry_row(run), 'updated': _now()}]))
 
 # %% ../nbs/08_runs.ipynb #39702bf0
 def _rng_state(learn):
@@ -191,14 +222,18 @@ def _init_weights(learn, cfg):
         raise InpaintError(f"init: the weights of {src.path} do not fit this model (another width or size?): {str(e).splitlines()[0]}") from None
 
 def _new_run_dir(root, model, name):
+    "Create a new run folder: `name`, or model and time stamp with the first free suffix (`mkdir` decides, so two runs never share one)"
     root = Path(root); root.mkdir(parents=True, exist_ok=True)
-    if name is None:
-        stamp = datetime.now().strftime('%Y%m%d-%H%M%S')
-        name = next(f"{model}-{stamp}" + (f"-{i}" if i else '') for i in range(1000) if not (root/(f"{model}-{stamp}" + (f"-{i}" if i else ''))).exists())
-    path = root/name
-    if path.exists(): raise InpaintError(f"{path}: a run of that name exists; resume it or choose another name")
-    path.mkdir()
-    return path
+    if name is not None:
+        try: (root/name).mkdir()
+        except FileExistsError: raise InpaintError(f"{root/name}: a run of that name exists; resume it or choose another name") from None
+        return root/name
+    stamp = datetime.now().strftime('%Y%m%d-%H%M%S')
+    for i in range(10_000):
+        path = root/(f"{model}-{stamp}" + (f"-{i}" if i else ''))
+        try: path.mkdir(); return path
+        except FileExistsError: continue
+    raise InpaintError(f"{root}: no free run folder name for {model}-{stamp}")
 
 def _train(run, start_epoch=0, state=None, cbs=None):
     cfg = run.config
