@@ -4,7 +4,8 @@
 
 # %% ../nbs/03_baselines.ipynb #7b25f420
 from __future__ import annotations
-import math, os, time, numpy as np, pandas as pd, torch
+import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
+import contextlib, gzip, io, math, os, time, zipfile, numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from pathlib import Path
 from PIL import Image
@@ -259,16 +260,28 @@ def _saved(folder, split, idxs, size):
     return torch.stack(out)
 
 # %% ../nbs/03_baselines.ipynb #fec58a55
+@contextlib.contextmanager
+def _text_out(path, name):
+    "A text file to write at `path`: gzip-compressed when `name` ends in .gz, a zip archive holding one CSV when it ends in .zip"
+    if name.endswith('.gz'):
+        with gzip.open(path, 'wt', newline='', compresslevel=6) as f: yield f
+    elif name.endswith('.zip'):
+        inner = name[:-4] if name[:-4].endswith('.csv') else name[:-4] + '.csv'
+        with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED, compresslevel=6) as z, z.open(inner, 'w', force_zip64=True) as b, \
+             io.TextIOWrapper(b, newline='') as f: yield f
+    else:
+        with open(path, 'w', newline='') as f: yield f
+
 def write_submission(source, # an `Inpainter`, or a folder written by `save_predictions`
                      split, # a `load_split` frame (ground truth not needed), or its folder
-                     csv, # path of the CSV to write
+                     csv, # path of the CSV to write; a name ending in `.gz` or `.zip` (e.g. `submission.csv.gz`) is compressed
                      bs:int=None, # images per `inpaint` call
                      progress:bool=True, # show a progress bar
                     ) -> Path:
     "Write the hole pixels of `source`'s completed images of `split` as a CSV `id,value`"
     split, csv = _as_split(split), Path(csv)
     def write(tmp):
-        with open(tmp, 'w', newline='') as f:
+        with _text_out(tmp, csv.name) as f:
             f.write('id,value\n')
             for idxs in _progress(_batches(split, bs or getattr(source, 'bs', 16)), progress):
                 x, m, _ = _load(split, idxs)
@@ -284,7 +297,7 @@ def _bad_lines(csv, bad, sub, what):
         raise InpaintError(f"{csv}, line {i+2}: {what} (id {sub['id'].iloc[i]!r}); {int(bad.sum())} such line(s)")
 
 # %% ../nbs/03_baselines.ipynb #428752b5
-def score_submission(csv, # a CSV `id,value` as written by `write_submission`
+def score_submission(csv, # a CSV `id,value` as written by `write_submission` (plain, `.gz` or `.zip`)
                      split, # the `load_split` frame with ground truth it answers, or its folder
                     ) -> float:
     "Hole RMSE of the submission `csv` against the ground truth of `split`, pooled over every hole pixel"

@@ -11,6 +11,7 @@ from .core import InpaintError   # first: it silences fastai's import-time Futur
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 from fastai.learner import defaults
+from fastcore.basics import noop
 from .data import make_sample_dataset, load_split, load_images
 from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, leaderboard, plot_leaderboard
 from .recipes import Recipe
@@ -239,7 +240,8 @@ class EpochLines(Callback):
     "fastai's per-epoch table as one plain line per epoch, each value named (for logs: no progress bars)"
     order = ProgressCallback.order
     def before_fit(self):
-        self.old_logger, self.learn.logger = self.learn.logger, self._line
+        self.old_logger = self.learn.logger
+        if self.learn.logger is not noop: self.learn.logger = self._line   # `learn.no_logging()` stays silent
     def _line(self, log):
         vals = [f'{v:.4f}' if isinstance(v, float) else str(v) for v in log]
         print('  '.join(f'{n} {v}' for n, v in zip(self.recorder.metric_names, vals)), flush=True)
