@@ -10,8 +10,7 @@ import pandas as pd, torch
 from .core import InpaintError   # first: it silences fastai's import-time FutureWarning
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
-from fastai.learner import defaults
-from fastcore.basics import noop
+from fastai.learner import defaults, noop   # fastai's own `noop`, the one `learn.no_logging()` sets
 from .data import make_sample_dataset, load_split, load_images
 from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, leaderboard, plot_leaderboard
 from .recipes import Recipe
@@ -137,7 +136,7 @@ def _parser():
     t = sub.add_parser('train', help="train a model in a new run folder (every option defaults to the model's recipe)")
     t.add_argument('--model', required=True, help=f"one of {', '.join(MODELS)}")
     t.add_argument('--data', required=True, help='dataset folder with train/ (and valid/) split folders, or a folder of photos (random holes)')
-    t.add_argument('--init', default=None, help='start from the weights of this run of the same model: a run folder, or a run name under --runs')
+    t.add_argument('--init', default=None, help="start from other weights: a run of the same model (folder, or name under --runs); pconv: 'places2' (published Places2 weights, downloaded once) or such a checkpoint file")
     t.add_argument('--epochs', type=int, default=None, help=f"training epochs ({_recipe_default('epochs')})")
     t.add_argument('--lr', type=float, default=None, help=f"(peak) learning rate ({_recipe_default('lr')})")
     t.add_argument('--bs', type=int, default=None, help=f"batch size ({_recipe_default('bs')})")
@@ -215,7 +214,7 @@ def _run(a):
         overrides = {k: v for k, v in given.items() if v is not None}
         for k, (word, off) in dict(aug=('none', None), predict_size=('full', None), random_holes=('none', False)).items():
             if overrides.get(k) == word: overrides[k] = off   # the spelled-out "off" of options whose off value is None or False
-        init = None if a.init is None else (Path(a.init) if Path(a.init).is_dir() else Path(a.runs)/a.init)
+        init = None if a.init is None else a.init if a.init == 'places2' or Path(a.init).is_file() or Path(a.init).is_dir() else Path(a.runs)/a.init
         learn = train_run(a.model, a.data, root=a.runs, name=a.name, init=init, seed=a.seed, **overrides)
         print(learn.run)
     elif a.cmd == 'resume':

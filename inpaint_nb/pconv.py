@@ -15,8 +15,9 @@ from .baselines import Inpainter, shrink_to
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
-__all__ = ['pconv_loss_presets', 'PCONV_RECIPE', 'PCONV', 'PartialConv2d', 'PConvUNet', 'VGG16Features', 'vgg16_features',
-           'PConvLoss', 'PConvLearner', 'pconv_learner', 'PConvInpainter', 'pconv_recipe']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'pconv_loss_presets', 'PCONV_RECIPE', 'PCONV', 'PLACES2_URL', 'PartialConv2d',
+           'PConvUNet', 'VGG16Features', 'vgg16_features', 'PConvLoss', 'PConvLearner', 'pconv_learner',
+           'PConvInpainter', 'pconv_recipe', 'places2_checkpoint', 'pconv_from_naoto']
 
 # %% ../nbs/04_pconv.ipynb #e2992682
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
@@ -102,15 +103,21 @@ class _PConvBlock(nn.Module):
         return (x if self.act is None else self.act(x)), m
 
 # %% ../nbs/04_pconv.ipynb #811ddea5
+IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+
 class PConvUNet(Module):
     "The partial-convolution U-Net of Liu et al. (2018): `forward(image, hole_mask)` returns the composited image"
     def __init__(self, size:int=256, # training image size; sets the depth (7 levels at 256 px)
                  width:float=1., # channel multiplier (1 = the paper's 64...512 channels)
                  in_ch:int=3, # image channels
                  depth:int=None, # number of encoder levels; default `log2(size) - 1`
+                 norm:str=None, # None, or 'imagenet': the network works on ImageNet-normalised images (as published Places2 weights do); its inputs and `raw` stay on [0, 1]
                 ):
         depth = ifnone(depth, int(math.log2(size)) - 1)
         if depth < 1: raise InpaintError(f"size: {size} px is too small for a U-Net (needs depth >= 1)")
+        if norm not in (None, 'imagenet'): raise InpaintError(f"norm: expected None or 'imagenet', got {norm!r}")
+        self.norm = norm
+        if norm: self.register_buffer('mean', tensor(IMAGENET_MEAN).view(1, -1, 1, 1), persistent=False); self.register_buffer('std', tensor(IMAGENET_STD).view(1, -1, 1, 1), persistent=False)
         chs = [max(4, round(c*width)) for c in ([64, 128, 256] + [512]*max(depth - 3, 0))[:depth]]
         kss = ([7, 5, 5] + [3]*max(depth - 3, 0))[:depth]
         store_attr('size,width,in_ch,depth')
@@ -126,14 +133,16 @@ class PConvUNet(Module):
         hole = mask.to(image.dtype)
         h, w = image.shape[-2:]; f = 2**self.depth
         ph, pw = -h % f, -w % f  # pad to a multiple of 2**depth; padding is marked as a hole
-        x = F.pad(image, (0, pw, 0, ph)); valid = F.pad(1 - hole, (0, pw, 0, ph))
+        x = (image - self.mean)/self.std if self.norm else image
+        x = F.pad(x, (0, pw, 0, ph)); valid = F.pad(1 - hole, (0, pw, 0, ph))
         skips = [(x, valid)]
         for enc in self.encoder: skips.append(enc(*skips[-1]))
         x, m = skips.pop()
         for dec in reversed(self.decoder):
             xs, ms = skips.pop()
             x, m = dec([F.interpolate(x, scale_factor=2., mode='nearest'), xs], [F.interpolate(m, scale_factor=2., mode='nearest'), ms])
-        self.raw, self.hole = x[..., :h, :w], hole
+        x = x[..., :h, :w]
+        self.raw, self.hole = (x*self.std + self.mean if self.norm else x), hole
         return torch.where(hole.bool(), self.raw, image)
 
     def train(self, mode=True):
@@ -256,6 +265,13 @@ def _value_range(dls):
     a, b = [unnormalize(dls, torch.full((1, 3, 1, 1), v, device=getattr(dls, 'device', None))).flatten()[0].item() for v in (0., 1.)]
     return (-a/(b - a), (1 - a)/(b - a))
 
+# %% ../nbs/04_pconv.ipynb #d30967f2
+def _pconv_net(size, width=1., pretrained=None, layer_size=7):
+    "A fresh `PConvUNet` for `size`, or the published Places2 network (`pretrained`: 'places2' or a checkpoint path)"
+    if pretrained is None: return PConvUNet(size, width=width)
+    if width != 1: raise InpaintError(f"pretrained: the Places2 weights are the paper's full network; width must be 1, got {width}")
+    return pconv_from_naoto(places2_checkpoint(pretrained), layer_size=layer_size)
+
 # %% ../nbs/04_pconv.ipynb #173bf383
 @delegates(Learner.__init__, but=['model', 'loss_func'])
 def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, target)`, `n_inp=2`
@@ -266,11 +282,13 @@ def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, 
                   lr:float=2e-4, # default learning rate (the paper's)
                   mixed_precision:bool=None, # default: on when `dls` are on a GPU
                   metrics=None, # default: `inpaint_metrics()` (hole RMSE, image RMSE, PSNR)
+                  pretrained:str=None, # start from published weights: 'places2' (downloaded once, see `places2_checkpoint`) or the path of that checkpoint; needs `width=1`
                   **kwargs,
                  ) -> PConvLearner:
     "A `PConvLearner`: the paper's partial-convolution U-Net and its loss, with the package's metrics"
     size = ifnone(size, min(dls.one_batch()[0].shape[-2:]))
-    model = PConvUNet(size, width=width)
+    model = _pconv_net(size, width, pretrained)
+    if pretrained is not None and _value_range(dls) != (0., 1.): raise InpaintError("pretrained: the Places2 weights take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
     lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=_value_range(dls))
     lf.use_model(model)
     learn = PConvLearner(dls, model, loss_func=lf, lr=lr, metrics=ifnone(metrics, inpaint_metrics()), **kwargs)
@@ -338,7 +356,9 @@ def _pconv_fit(learn, epochs, lr, cbs=None, start_epoch=0): learn.fit_one_cycle(
 
 def _pconv_inpainter(recipe, state, device=None, **kwargs):
     "A `PConvInpainter` of saved weights, predicting at the recipe's size"
-    model = PConvUNet(recipe.size, width=recipe.hp.get('width', 1.))
+    hp = recipe.hp
+    model = (PConvUNet(256, depth=hp.get('layer_size', 7), norm='imagenet') if hp.get('pretrained') is not None  # the Places2 network
+             else PConvUNet(recipe.size, width=hp.get('width', 1.)))
     model.load_state_dict(state)
     vr = (-1., 1.) if recipe.normalize else (0., 1.)
     return PConvInpainter(model.to(device).eval(), **{'size': recipe.predict_side, 'value_range': vr, **kwargs})
@@ -352,3 +372,88 @@ def pconv_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make
                 ) -> PConvLearner:
     "The documented CPU recipe `PCONV_RECIPE`: a small PConv U-Net trained at 128 px with random resized crops and extra holes"
     return PCONV.train(data, seed=seed, **overrides)
+
+# %% ../nbs/04_pconv.ipynb #93bbe6e5
+PLACES2_URL = 'https://github.com/naoto0804/pytorch-inpainting-with-partial-conv/releases/download/v0.0.0/1000000.pth'
+
+def places2_checkpoint(pretrained='places2', # 'places2' (download `PLACES2_URL` once into torch's hub cache), or the path of a local copy
+                      ) -> Path:
+    "The path of naoto0804's Places2 PConv checkpoint, downloaded on first use"
+    if str(pretrained) != 'places2':
+        p = Path(pretrained).expanduser()
+        if not p.is_file(): raise InpaintError(f"pretrained={str(pretrained)!r}: no such file; pass 'places2' or the path of the downloaded 1000000.pth")
+        return p
+    dest = Path(torch.hub.get_dir())/'checkpoints'/'naoto0804-places2-pconv-1000000.pth'
+    if not dest.is_file():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try: torch.hub.download_url_to_file(PLACES2_URL, str(dest), progress=False)
+        except Exception as e:
+            raise InpaintError(f"pretrained='places2': downloading {PLACES2_URL} failed ({type(e).__name__}: {str(e)[:100]}); "
+                               f"download it where there is internet and pass pretrained='/path/to/1000000.pth'") from None
+    return dest
+
+# %% ../nbs/04_pconv.ipynb #a37db406
+def _naoto_layers(layer_size):
+    "`{prefix: (in_ch, out_ch, kernel, bias, bn)}` of naoto0804's `PConvUNet(layer_size)`"
+    enc = [(3, 64, 7), (64, 128, 5), (128, 256, 5), (256, 512, 3)] + [(512, 512, 3)]*(layer_size - 4)
+    dec = [(64 + 3, 3), (128 + 64, 64), (256 + 128, 128), (512 + 256, 256)] + [(512 + 512, 512)]*(layer_size - 4)
+    return {**{f'enc_{i+1}': (ci, co, k, False, i > 0) for i, (ci, co, k) in enumerate(enc)},
+            **{f'dec_{i+1}': (ci, co, 3, i == 0, i > 0) for i, (ci, co) in enumerate(dec)}}
+
+def _naoto_shapes(layer_size):
+    "Every key of the checkpoint's `model` state dict and its shape"
+    out = {}
+    for n, (ci, co, k, bias, bn) in _naoto_layers(layer_size).items():
+        out[f'{n}.conv.input_conv.weight'] = out[f'{n}.conv.mask_conv.weight'] = (co, ci, k, k)
+        if bias: out[f'{n}.conv.input_conv.bias'] = (co,)
+        if bn: out.update({f'{n}.bn.{b}': (co,) for b in ('weight', 'bias', 'running_mean', 'running_var')} | {f'{n}.bn.num_batches_tracked': ()})
+    return out
+
+# %% ../nbs/04_pconv.ipynb #51eeb0f7
+def pconv_from_naoto(ckpt, # path of naoto0804's checkpoint file, or the loaded dict `{'n_iter', 'model', 'optimizer'}` (or its `model` state dict)
+                     layer_size:int=7, # the checkpoint's depth (7: the published 256-px network)
+                    ) -> PConvUNet:
+    "naoto0804's partial-convolution U-Net as a `PConvUNet(norm='imagenet')` that computes exactly what the original does"
+    where = str(ckpt) if isinstance(ckpt, (str, Path)) else 'checkpoint'
+    if isinstance(ckpt, (str, Path)):
+        if not Path(ckpt).is_file(): raise InpaintError(f"{where}: no such checkpoint file")
+        try: ckpt = torch.load(ckpt, map_location='cpu', weights_only=True)
+        except Exception as e: raise InpaintError(f"{where}: not a readable PyTorch checkpoint (truncated or another format? {type(e).__name__}: {str(e)[:80]})") from None
+    if not isinstance(ckpt, dict): raise InpaintError(f"{where}: expected a dict, got {type(ckpt).__name__}")
+    if 'n_iter' in ckpt or 'optimizer' in ckpt:
+        if 'model' not in ckpt: raise InpaintError(f"{where}: no 'model' entry (keys: {', '.join(map(str, ckpt))}); expected the dict naoto0804's train.py saves")
+        ckpt = ckpt['model']
+    want, got = _naoto_shapes(layer_size), {k: tuple(v.shape) for k, v in ckpt.items() if isinstance(v, Tensor)}
+    missing, extra = [k for k in want if k not in got and not k.endswith('num_batches_tracked')], [k for k in got if k not in want]
+    bad = [f"{k} {got[k]} (expected {want[k]})" for k in want if k in got and got[k] != want[k]]
+    if missing or extra or bad:
+        depth = max((int(k.split('.')[0][4:]) for k in got if k.startswith('enc_')), default=0)
+        hint = f" (a checkpoint of layer_size={depth}?)" if depth and depth != layer_size else ''
+        raise InpaintError(f"{where}: does not fit PConvUNet(layer_size={layer_size}){hint}: " +
+                           '; '.join(filter(None, [f"{len(missing)} missing, e.g. {missing[0]}" if missing else '', f"{len(extra)} unexpected, e.g. {extra[0]}" if extra else '',
+                                                   f"{len(bad)} of another shape, e.g. {bad[0]}" if bad else ''])))
+    net = PConvUNet(2**(layer_size + 1), depth=layer_size, norm='imagenet')
+    sd = {}
+    for n, (ci, co, k, bias, bn) in _naoto_layers(layer_size).items():
+        ours = f"{'encoder' if n.startswith('enc') else 'decoder'}.{int(n[4:]) - 1}"
+        sd[f'{ours}.conv.weight'] = ckpt[f'{n}.conv.input_conv.weight'].float()/(ci*k*k)   # its 1/sum(M) is our C·kh·kw/sum(M)
+        if net.state_dict().get(f'{ours}.conv.bias') is not None:
+            sd[f'{ours}.conv.bias'] = ckpt[f'{n}.conv.input_conv.bias'].float() if bias else torch.zeros(co)  # its first layer has no bias
+        if bn:
+            for b in ('weight', 'bias', 'running_mean', 'running_var'): sd[f'{ours}.bn.{b}'] = ckpt[f'{n}.bn.{b}'].float()
+            sd[f'{ours}.bn.num_batches_tracked'] = ckpt.get(f'{n}.bn.num_batches_tracked', torch.tensor(0))
+    net.load_state_dict(sd)
+    return net
+
+# %% ../nbs/04_pconv.ipynb #1daf3bc9
+def _fake_naoto_checkpoint(layer_size=7, seed=0):
+    "Random weights under the exact key names and shapes of naoto0804's checkpoint (for tests: the real one is a 300 MB download)"
+    g = torch.Generator().manual_seed(seed)
+    sd = {}
+    for k, s in _naoto_shapes(layer_size).items():
+        if k.endswith('mask_conv.weight'): sd[k] = torch.ones(s)
+        elif k.endswith('num_batches_tracked'): sd[k] = torch.tensor(500000)
+        elif k.endswith('running_var'): sd[k] = torch.rand(s, generator=g) + 0.5
+        elif k.endswith('bn.weight'): sd[k] = torch.rand(s, generator=g) + 0.5
+        else: sd[k] = torch.randn(s, generator=g)*(0.1 if len(s) == 1 else (2/math.prod(s[1:]))**0.5)
+    return {'n_iter': 1000000, 'model': sd, 'optimizer': {'state': {}, 'param_groups': [{'lr': 5e-5}]}}

@@ -89,7 +89,10 @@ class ModelSpec:
     def build(self, dls, recipe:Recipe=None):
         "A learner for `dls` with `recipe`'s hyperparameters (default: this model's); `learn.recipe` remembers it"
         r = recipe or self.recipe
-        learn = self.learner(dls, lr=r.lr, **r.hp)
+        try: learn = self.learner(dls, lr=r.lr, **r.hp)
+        except TypeError as e:
+            if 'unexpected keyword' not in str(e): raise
+            raise InpaintError(f"recipe {r.model}: a hyperparameter it does not know ({str(e).split('got ')[-1]})") from None
         learn.recipe = r
         return learn
 

@@ -261,7 +261,7 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
               root='runs', # folder holding the runs and the registry
               name:str=None, # run folder name (default: model and time stamp)
               recipe:Recipe=None, # the recipe to start from (default: the model's, e.g. `PCONV_RECIPE`)
-              init=None, # start from the weights of this run (a run folder of the same model), e.g. a pre-training run
+              init=None, # start from the weights of this run (a run folder of the same model), or from published weights the model converts ('places2' or a checkpoint file: PConv's `pretrained=`)
               valid=None, # validation split: a folder, a fraction, or None (`valid/` or 20%)
               seed:int=0, # random seed: same seed, same data, CPU -> same per-epoch metrics
               cbs=None, # extra fastai callbacks for this fit
@@ -271,6 +271,8 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
     _check_model(model)
     data = Path(data)
     if not data.is_dir(): raise InpaintError(f"{data}: no such data folder")
+    if init is not None and (str(init) == 'places2' or Path(init).is_file()):   # published weights, not a run: the model converts them
+        overrides, init = {'width': 1., **overrides, 'pretrained': str(Path(init).resolve()) if Path(init).is_file() else 'places2'}, None
     r = (recipe or MODELS[model].recipe).replace(**overrides)
     if r.model != model: raise InpaintError(f"recipe: a recipe for {r.model!r}, not {model!r}")
     cfg = _config(r, data, valid, seed, init)
