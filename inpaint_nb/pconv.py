@@ -352,7 +352,10 @@ def inpainter(self:PConvLearner, size='recipe', # predict at this side and resiz
 PCONV_RECIPE = Recipe('pconv', size=128, bs=8, epochs=30, lr=2e-3, aug='resized_crop', min_scale=0.5, random_holes=True,
                       hp=dict(width=0.25, loss='rmse'))
 
-def _pconv_fit(learn, epochs, lr, cbs=None, start_epoch=0): learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start_epoch)
+def _pconv_fit(learn, epochs, lr, cbs=None, start_epoch=0):
+    "One-cycle training; published (Places2) weights are fine-tuned as the paper's second stage: constant lr, encoder BatchNorm frozen"
+    if getattr(learn.model, 'norm', None): learn.fine_tune_frozen_bn(epochs, lr, cbs=cbs, start_epoch=start_epoch)
+    else: learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start_epoch)
 
 def _pconv_inpainter(recipe, state, device=None, **kwargs):
     "A `PConvInpainter` of saved weights, predicting at the recipe's size"
