@@ -1,68 +1,92 @@
-"""Train the documented CPU recipes on the sample dataset and score them on its valid split, next to the classical baselines. Prints a table.
+"""Train the documented CPU recipes and score them next to the classical fills. Prints a table.
 
-Usage: python benchmarks/recipes.py [RECIPE ...] [--threads 2] [--data DIR] [--seed 0]
+Usage: python benchmarks/recipes.py [RECIPE ...] [--cv] [--k 4] [--folds 0 1 2 3] [--threads 2] [--data DIR] [--seed 0] [--epochs N]
 
 RECIPE is any of
-- `pconv`          `pconv_recipe(data)`: PConv U-Net, width 1/4, trained at 128 px
-- `pix2pix`        `pix2pix_recipe(data)`: Pix2Pix, width 1/4, trained at 128 px, generator refining `pyramid_fill`
+- `pconv`          `pconv_recipe(data)`: `PCONV_RECIPE`, a PConv U-Net of width 1/4 trained (and predicting) at 128 px
+- `pix2pix`        `pix2pix_recipe(data)`: `PIX2PIX_RECIPE`, Pix2Pix of width 1/4 at 128 px, generator refining `pyramid_fill`
 - `pix2pix-black`  `pix2pix_recipe(data, fill='black')`: the same with the paper's black holes as the generator's input
-(default: all three, one after the other). The baselines (pyramid fill, Telea, Navier-Stokes, mean fill) are always scored.
+(default: `pconv pix2pix`). The baselines (pyramid fill, Telea, Navier-Stokes, mean fill) are always scored on the same images.
 
-Every model is scored on the 50 images of the sample valid split at full size (256 px, two 75x75 holes), crops of two
-photos no training image comes from. The table gives the training time (wall and process CPU minutes; on a shared
-machine CPU / threads estimates the wall time on an idle one) and the pooled hole RMSE, image RMSE and PSNR.
-Issue 5's target: the Pix2Pix recipe trains within 20 minutes on 2 cores and beats OpenCV Telea's hole RMSE.
+`--cv` is the yardstick that recipes are chosen with: leave-photos-out cross-validation over every bundled photo
+(`photo_folds(k=4)`: fold i validates on photos i, i+4, i+8 and trains on the other 9; no crop of a validation photo is
+ever in training). Each fold is a `make_sample_dataset(photos=fold, seed=i)` (200 training crops, 50 validation crops at
+256 px with two 75x75 holes). The table gives each model's pooled hole RMSE per fold, their mean and spread, and the
+ratio of the mean to Telea's and to the pyramid fill's. Without `--cv`, models are scored on the sample dataset's valid
+split (50 crops of two photos): quick, but too narrow to choose a recipe with.
+
+Training times are wall and process-CPU minutes (on a shared machine CPU / threads estimates an idle machine's wall time).
 """
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 import argparse, tempfile, time, warnings
 from pathlib import Path
-import pandas as pd, torch
-
-def train(recipe, data, seed):
-    "The trained model of `recipe` as an `Inpainter`"
-    from inpaint_nb.pconv import pconv_recipe
-    from inpaint_nb.pix2pix import pix2pix_recipe
-    if recipe == 'pconv': return pconv_recipe(data, seed=seed).inpainter(name='pconv recipe')
-    if recipe == 'pix2pix': return pix2pix_recipe(data, seed=seed).inpainter(name='pix2pix recipe')
-    return pix2pix_recipe(data, fill='black', seed=seed).inpainter(name="pix2pix recipe, fill='black'")
+import numpy as np, pandas as pd, torch
 
 RECIPES = ['pconv', 'pix2pix', 'pix2pix-black']
 
+def train(recipe, data, seed, **overrides):
+    "The trained model of `recipe` as an `Inpainter` (predicting at its recipe's size)"
+    from inpaint_nb.pconv import pconv_recipe
+    from inpaint_nb.pix2pix import pix2pix_recipe
+    if recipe == 'pconv': return pconv_recipe(data, seed=seed, **overrides).inpainter(name='pconv recipe')
+    if recipe == 'pix2pix': return pix2pix_recipe(data, seed=seed, **overrides).inpainter(name='pix2pix recipe')
+    return pix2pix_recipe(data, fill='black', seed=seed, **overrides).inpainter(name="pix2pix recipe, fill='black'")
+
+def baselines():
+    from inpaint_nb.baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter
+    return {'pyramid fill': PyramidFillInpainter(), 'OpenCV Telea': OpenCVInpainter('telea'),
+            'OpenCV Navier-Stokes': OpenCVInpainter('ns'), 'mean fill': MeanFillInpainter()}
+
+def score(recipes, data, seed, overrides):
+    "Leaderboard of `recipes` trained on `data` and of the baselines on `data/valid`, with training minutes"
+    from inpaint_nb.data import load_split
+    from inpaint_nb.baselines import leaderboard
+    from inpaint_nb.cli import _epoch_lines
+    models, times = {}, {}
+    for r in recipes:
+        t0, c0 = time.time(), time.process_time()
+        with _epoch_lines(): inp = train(r, data, seed, **overrides)   # one plain line per epoch, no progress bars
+        times[inp.name] = ((time.time() - t0)/60, (time.process_time() - c0)/60)
+        models[inp.name] = inp
+        print(f"  {data.name}: {r} trained in {times[inp.name][0]:.1f} min wall, {times[inp.name][1]:.1f} min CPU", flush=True)
+    lb = leaderboard({**models, **baselines()}, load_split(data/'valid'), progress=False)
+    lb['train_min_wall'] = [times.get(m, (0, 0))[0] for m in lb.index]
+    lb['train_min_cpu'] = [times.get(m, (0, 0))[1] for m in lb.index]
+    return lb
+
+def cv_table(lbs:dict) -> pd.DataFrame:
+    "Per-fold hole RMSE, mean, spread and ratios to Telea and the pyramid fill, from `{fold: leaderboard}`"
+    t = pd.DataFrame({f'fold{f}': lb['hole_rmse'] for f, lb in lbs.items()})
+    t['mean'], t['std'] = t.mean(axis=1), t.std(axis=1, ddof=0)
+    t['vs_telea'], t['vs_pyramid'] = t['mean']/t.loc['OpenCV Telea', 'mean'], t['mean']/t.loc['pyramid fill', 'mean']
+    t['train_cpu_min'] = pd.DataFrame({f: lb['train_min_cpu'] for f, lb in lbs.items()}).mean(axis=1)
+    return t.sort_values('mean')
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('recipes', nargs='*', default=RECIPES, choices=RECIPES)
-    p.add_argument('--threads', type=int, default=2); p.add_argument('--data', default=None); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('recipes', nargs='*', default=['pconv', 'pix2pix'], choices=RECIPES)
+    p.add_argument('--cv', action='store_true', help='leave-photos-out cross-validation over the bundled photos')
+    p.add_argument('--k', type=int, default=4, help='folds (default: 4)'); p.add_argument('--folds', type=int, nargs='*', default=None, help='only these folds')
+    p.add_argument('--threads', type=int, default=2); p.add_argument('--data', default=None, help='dataset folder (default: a temporary cache)')
+    p.add_argument('--seed', type=int, default=0); p.add_argument('--epochs', type=int, default=None, help="override the recipes' epochs")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     warnings.filterwarnings('ignore')
-    from inpaint_nb.data import make_sample_dataset, load_split
-    from inpaint_nb.baselines import leaderboard, MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter
-    data = make_sample_dataset(Path(a.data or Path(tempfile.gettempdir())/'inpaint_nb_sample'))
-    valid = load_split(data/'valid')
-    models, times = {}, {}
-    for r in a.recipes:
-        t0, c0 = time.time(), time.process_time()
-        with _quiet(): inp = train(r, data, a.seed)
-        times[inp.name] = ((time.time() - t0)/60, (time.process_time() - c0)/60)
-        models[inp.name] = inp
-        print(f"{r}: trained in {times[inp.name][0]:.1f} min wall, {times[inp.name][1]:.1f} min CPU", flush=True)
-    models |= {'pyramid fill': PyramidFillInpainter(), 'OpenCV Telea': OpenCVInpainter('telea'),
-               'OpenCV Navier-Stokes': OpenCVInpainter('ns'), 'mean fill': MeanFillInpainter()}
-    lb = leaderboard(models, valid, progress=False)
-    lb['train_min_wall'] = [times.get(m, (0, 0))[0] for m in lb.index]
-    lb['train_min_cpu'] = [times.get(m, (0, 0))[1] for m in lb.index]
-    print(f"\nsample valid split: {len(valid)} images at 256 px; threads {a.threads}; seed {a.seed}")
-    print(lb[['hole_rmse', 'image_rmse', 'psnr', 'train_min_wall', 'train_min_cpu']].round(4).to_string())
-
-class _quiet:
-    "Without fastai's progress bars and per-epoch tables"
-    def __enter__(self):
-        from fastai.callback.progress import ProgressCallback
-        from fastai.learner import defaults
-        self.cbs, defaults.callbacks = list(defaults.callbacks), [c for c in defaults.callbacks if c is not ProgressCallback]
-    def __exit__(self, *exc):
-        from fastai.learner import defaults
-        defaults.callbacks = self.cbs
+    from inpaint_nb.data import make_sample_dataset, photo_folds
+    root = Path(a.data or Path(tempfile.gettempdir())/'inpaint_nb_sample')
+    overrides = {} if a.epochs is None else {'epochs': a.epochs}
+    if not a.cv:
+        lb = score(a.recipes, make_sample_dataset(root), a.seed, overrides)
+        print(f"\nsample valid split: 50 images at 256 px; threads {a.threads}; seed {a.seed}")
+        print(lb[['hole_rmse', 'image_rmse', 'psnr', 'train_min_wall', 'train_min_cpu']].round(4).to_string()); return
+    folds = photo_folds(k=a.k)
+    lbs = {}
+    for f in (a.folds if a.folds is not None else range(a.k)):
+        data = make_sample_dataset(root.parent/f'{root.name}_cv{a.k}_fold{f}', n_test=0, photos=folds[f], seed=f)
+        print(f"fold {f}: validation photos {', '.join(Path(q).stem for q in folds[f]['valid'])}", flush=True)
+        lbs[f] = score(a.recipes, data, a.seed, overrides)
+    print(f"\nleave-photos-out CV, {a.k} folds ({len(lbs)} run), pooled hole RMSE per fold; threads {a.threads}; seed {a.seed}")
+    print(cv_table(lbs).round(4).to_string())
 
 if __name__ == '__main__': main()

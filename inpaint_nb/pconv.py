@@ -116,6 +116,7 @@ class PConvUNet(Module):
         depth = ifnone(depth, int(math.log2(size)) - 1)
         if depth < 1: raise InpaintError(f"size: {size} px is too small for a U-Net (needs depth >= 1)")
         if norm not in (None, 'imagenet'): raise InpaintError(f"norm: expected None or 'imagenet', got {norm!r}")
+        if not width > 0: raise InpaintError(f"width: expected a channel multiplier > 0, got {width!r}")
         self.norm = norm
         if norm: self.register_buffer('mean', tensor(IMAGENET_MEAN).view(1, -1, 1, 1), persistent=False); self.register_buffer('std', tensor(IMAGENET_STD).view(1, -1, 1, 1), persistent=False)
         chs = [max(4, round(c*width)) for c in ([64, 128, 256] + [512]*max(depth - 3, 0))[:depth]]

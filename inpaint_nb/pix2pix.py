@@ -50,6 +50,7 @@ class UnetGenerator(Module):
                  fill:str='black', # what the holes hold in the input: 'black' (-1, the paper's masked image) or 'pyramid' (`pyramid_fill`)
                 ):
         if fill not in ('black', 'pyramid'): raise InpaintError(f"fill: expected 'black' or 'pyramid', got {fill!r}")
+        if not width > 0: raise InpaintError(f"width: expected a filter multiplier > 0, got {width!r}")
         n_downs = ifnone(n_downs, int(math.log2(size)))
         if n_downs < 2: raise InpaintError(f"n_downs: expected at least 2 down-steps (size >= 4), got {n_downs}")
         nf = max(1, round(64*width))

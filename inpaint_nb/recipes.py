@@ -45,6 +45,9 @@ class Recipe:
         if isinstance(self.min_scale, bool) or not isinstance(self.min_scale, (int, float)) or not 0 < self.min_scale <= 1: bad('min_scale', 'a number in (0, 1]')
         if not (isinstance(self.random_holes, bool) or self.random_holes in ('boxes', 'strokes')): bad('random_holes', "True, False, 'boxes' or 'strokes'")
         if not isinstance(self.hp, dict): bad('hp', 'a dict')
+        w = self.hp.get('width', 1.)
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not (math.isfinite(w) and w > 0):
+            raise InpaintError(f"recipe {self.model}: width must be a finite number > 0, got {w!r}")
 
     @property
     def predict_side(self) -> int|None:
