@@ -127,11 +127,11 @@ def _parser():
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
     s = sub.add_parser('sample', help='write the sample dataset (photos bundled with scikit-image, scikit-learn, matplotlib)')
     s.add_argument('dest', help='folder to create')
-    s.add_argument('--n-train', type=_int_at_least(1), default=200, help='training images (default: 200)')
-    s.add_argument('--n-valid', type=_int_at_least(1), default=50, help='validation images (default: 50)')
-    s.add_argument('--n-test', type=_int_at_least(0), default=50, help='test images, without ground truth (default: 50)')
-    s.add_argument('--size', type=_int_at_least(16), default=256, help='image side in px (default: 256)')
-    s.add_argument('--box-size', type=_int_at_least(1), default=75, help='hole side in px, two holes per image (default: 75)')
+    s.add_argument('--n-train', type=_number(int, 1), default=200, help='training images (default: 200)')
+    s.add_argument('--n-valid', type=_number(int, 1), default=50, help='validation images (default: 50)')
+    s.add_argument('--n-test', type=_number(int, 0), default=50, help='test images, without ground truth (default: 50)')
+    s.add_argument('--size', type=_number(int, 16), default=256, help='image side in px (default: 256)')
+    s.add_argument('--box-size', type=_number(int, 1), default=75, help='hole side in px, two holes per image (default: 75)')
     s.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
     t = sub.add_parser('train', help="train a model in a new run folder (every option defaults to the model's recipe)")
     t.add_argument('--model', required=True, help=f"one of {', '.join(MODELS)}")
@@ -165,27 +165,19 @@ def _parser():
     q.add_argument('--runs', default='runs', help='runs root folder, for run names and best (default: runs)')
     d = sub.add_parser('demo', help='the main job: sample data, train PConv and Pix2Pix within a budget, leaderboard and plots')
     d.add_argument('--out', default='demo_out', help='folder for everything the demo writes (default: demo_out)')
-    d.add_argument('--minutes', type=_float_above(0), default=10., help='time budget in minutes (default: 10, which fits 2 CPU cores)')
-    d.add_argument('--n-train', type=_int_at_least(1), default=200, help='sample training images (default: 200)')
-    d.add_argument('--n-valid', type=_int_at_least(1), default=50, help='sample validation images (default: 50)')
-    d.add_argument('--size', type=_int_at_least(16), default=256, help='sample image side in px; holes scale with it (default: 256)')
+    d.add_argument('--minutes', type=_number(float, 0, above=True), default=10., help='time budget in minutes (default: 10, which fits 2 CPU cores)')
+    d.add_argument('--n-train', type=_number(int, 1), default=200, help='sample training images (default: 200)')
+    d.add_argument('--n-valid', type=_number(int, 1), default=50, help='sample validation images (default: 50)')
+    d.add_argument('--size', type=_number(int, 16), default=256, help='sample image side in px; holes scale with it (default: 256)')
     return p
 
-def _int_at_least(lo):
-    "argparse type: an integer >= `lo`"
+def _number(cast, lo, above=False):
+    "argparse type: a finite `cast` (int or float) >= `lo` (> `lo` when `above`)"
+    want = f"{'an integer' if cast is int else 'a number'} {'>' if above else '>='} {lo}"
     def f(v):
-        try: i = int(v)
-        except ValueError: raise argparse.ArgumentTypeError(f"expected an integer >= {lo}, got {v!r}") from None
-        if i < lo: raise argparse.ArgumentTypeError(f"expected an integer >= {lo}, got {v!r}")
-        return i
-    return f
-
-def _float_above(lo):
-    "argparse type: a finite number > `lo`"
-    def f(v):
-        try: x = float(v)
-        except ValueError: raise argparse.ArgumentTypeError(f"expected a number > {lo}, got {v!r}") from None
-        if not (math.isfinite(x) and x > lo): raise argparse.ArgumentTypeError(f"expected a number > {lo}, got {v!r}")
+        try: x = cast(v)
+        except ValueError: x = None
+        if x is None or not math.isfinite(x) or x < lo or (above and x == lo): raise argparse.ArgumentTypeError(f"expected {want}, got {v!r}")
         return x
     return f
 
