@@ -104,24 +104,25 @@ def _read_registry(root):
 
 def _write_registry(root, reg): atomic_write(Path(root)/'runs.csv', lambda p: reg.to_csv(p, index=False))
 
+def _run_dirs(root): return sorted(d for d in Path(root).iterdir() if (d/'config.json').is_file()) if Path(root).is_dir() else []
+
+def _rebuilt(root): return _as_registry(sorted((_registry_row(Run(d)) for d in _run_dirs(root)), key=lambda r: r['created']))
+
 def registry(root='runs', # the runs root folder
              rebuild:bool=False, # rebuild `runs.csv` from the run folders (also done when a run folder has no row)
             ) -> pd.DataFrame:
     "All runs under `root`, one row each, from its `runs.csv`"
-    root = Path(root)
-    dirs = sorted(d for d in root.iterdir() if (d/'config.json').is_file()) if root.is_dir() else []
-    reg = _read_registry(root)
-    if rebuild or reg is None and dirs or reg is not None and {d.name for d in dirs} - set(reg.run):
-        with _registry_lock(root):
-            reg = _as_registry(sorted((_registry_row(Run(d)) for d in dirs), key=lambda r: r['created']))
-            _write_registry(root, reg)
+    reg, names = _read_registry(root), {d.name for d in _run_dirs(root)}
+    if rebuild or (names - set(reg.run) if reg is not None else names):
+        with _registry_lock(root): reg = _rebuilt(root); _write_registry(root, reg)
     return reg if reg is not None else _as_registry([])
 
 def _update_registry(run):
     "Replace `run`'s row of the registry (under the registry's lock: concurrent runs keep each other's rows)"
     with _registry_lock(run.root):
         reg = _read_registry(run.root)
-        rows = [] if reg is None else [r for r in reg.to_dict('records') if r['run'] != run.name]
+        if reg is None: reg = _rebuilt(run.root)   # lost or damaged: the run folders are the truth
+        rows = [r for r in reg.to_dict('records') if r['run'] != run.name]
         _write_registry(run.root, _as_registry(rows + [{**_registry_row(run), 'updated': _now()}]))
 
 # %% ../nbs/08_runs.ipynb #39702bf0
