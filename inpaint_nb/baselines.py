@@ -19,8 +19,9 @@ from .metrics import error_sums, ssim, _psnr
 from .data import load_split, load_item
 
 # %% auto #0
-__all__ = ['Inpainter', 'shrink_to', 'MeanFillInpainter', 'pyramid_fill', 'PyramidFillInpainter', 'OpenCVInpainter', 'evaluate',
-           'plot_leaderboard', 'leaderboard', 'save_predictions', 'write_submission', 'score_submission']
+__all__ = ['Inpainter', 'shrink_to', 'MeanFillInpainter', 'pyramid_fill', 'PyramidFillInpainter', 'OpenCVInpainter',
+           'BlendFillInpainter', 'evaluate', 'plot_leaderboard', 'leaderboard', 'save_predictions', 'write_submission',
+           'score_submission']
 
 # %% ../nbs/03_baselines.ipynb #5054a0fc
 def _inputs(images, masks):
@@ -130,6 +131,29 @@ class OpenCVInpainter(Inpainter):
         ms = (masks[:, 0]*255).byte().numpy()
         out = np.stack([cv2.inpaint(np.ascontiguousarray(a), mk, self.radius, flag) for a, mk in zip(ims, ms)])
         return torch.from_numpy(out).permute(0, 3, 1, 2).float()/255
+
+# %% ../nbs/03_baselines.ipynb #f020a251
+class BlendFillInpainter(Inpainter):
+    "`alpha`·Telea + (1 − `alpha`)·pyramid fill; `fit` chooses `alpha` on images with ground truth"
+    name, bs = 'telea_pyramid_blend', 32
+    def __init__(self, alpha:float=0.3): # weight of Telea (0.30-0.35 fitted on the bundled photos)
+        if not 0 <= alpha <= 1: raise InpaintError(f"alpha {alpha!r}: must be in [0, 1]")
+        self.alpha, self.telea = alpha, OpenCVInpainter('telea')
+    def predict(self, images, masks): return self.alpha*self.telea.predict(images, masks) + (1 - self.alpha)*pyramid_fill(images, masks)
+
+    def fit(self, split, # a `load_split` frame with ground truth, or its folder (e.g. the training split)
+            bs:int=None, # images per batch
+           ) -> BlendFillInpainter:
+        "Set `alpha` to the least-squares weight over every hole pixel of `split`; returns `self`"
+        split = _as_split(split); _need_truth(split)
+        num = den = 0.
+        for idxs in _batches(split, bs or self.bs):
+            x, m, y = _load(split, idxs)
+            x = torch.where(m.bool(), 0., x); t, p = self.telea.predict(x, m), pyramid_fill(x, m)
+            h = m.bool().expand_as(x)
+            num += ((y - p)[h]*(t - p)[h]).double().sum().item(); den += ((t - p)[h]**2).double().sum().item()
+        self.alpha = float(min(1., max(0., num/den))) if den > 0 else 0.5
+        return self
 
 # %% ../nbs/03_baselines.ipynb #8ac59a12
 def _as_split(split):

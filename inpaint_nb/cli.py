@@ -12,7 +12,7 @@ from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 from fastai.learner import defaults, noop   # fastai's own `noop`, the one `learn.no_logging()` sets
 from .data import make_sample_dataset, load_split, load_images
-from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, leaderboard, plot_leaderboard
+from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BlendFillInpainter, leaderboard, plot_leaderboard
 from .recipes import Recipe
 from .runs import MODELS, Run, train_run, resume, best_run, load_inpainter, registry, _check_model, _config, _build
 
@@ -20,9 +20,10 @@ from .runs import MODELS, Run, train_run, resume, best_run, load_inpainter, regi
 __all__ = ['BASELINES', 'inpainter_by_name', 'demo', 'EpochLines', 'main']
 
 # %% ../nbs/10_cli.ipynb #4eef2db2
-BASELINES = {'mean_fill': MeanFillInpainter, 'pyramid_fill': PyramidFillInpainter, 'telea': lambda: OpenCVInpainter('telea'), 'ns': lambda: OpenCVInpainter('ns')}
+BASELINES = {'mean_fill': MeanFillInpainter, 'pyramid_fill': PyramidFillInpainter, 'telea': lambda: OpenCVInpainter('telea'), 'ns': lambda: OpenCVInpainter('ns'),
+             'blend': BlendFillInpainter}
 
-def inpainter_by_name(name:str, # 'mean_fill', 'pyramid_fill', 'telea', 'ns', 'best', a run name under `runs`, or a run folder
+def inpainter_by_name(name:str, # 'mean_fill', 'pyramid_fill', 'telea', 'ns', 'blend' (Telea and pyramid fill), 'best', a run name under `runs`, or a run folder
                       runs='runs', # the runs root
                      ):
     "The `Inpainter` called `name`"
@@ -100,7 +101,8 @@ def demo(out='demo_out', # folder for everything the demo writes
         learn = train_run(model, data, root=out/'runs', recipe=recipe.replace(epochs=epochs), seed=seed)
         runs[model] = learn.run
         del learn
-    models = {'mean fill': MeanFillInpainter(), 'pyramid fill': PyramidFillInpainter(), 'telea': OpenCVInpainter('telea'), 'navier-stokes': OpenCVInpainter('ns')}
+    models = {'mean fill': MeanFillInpainter(), 'pyramid fill': PyramidFillInpainter(), 'telea': OpenCVInpainter('telea'), 'navier-stokes': OpenCVInpainter('ns'),
+              'telea+pyramid blend': BlendFillInpainter().fit(data/'train')}   # its weight fitted on the training split, like the models
     trained = {m: load_inpainter(r, name=m) for m, r in runs.items()}
     models.update(trained)
     if len(trained) > 1: models['ensemble'] = EnsembleInpainter(list(trained.values()), name='ensemble')
@@ -154,10 +156,10 @@ def _parser():
     r.add_argument('run', help='run folder')
     e = sub.add_parser('evaluate', help='print the leaderboard of models on a split with ground truth')
     e.add_argument('--data', required=True, help='split folder, or a dataset folder holding valid/')
-    e.add_argument('--models', default='mean_fill,pyramid_fill,telea,ns', help="comma-separated: mean_fill, pyramid_fill, telea, ns, best, run names (default: the four baselines)")
+    e.add_argument('--models', default='mean_fill,pyramid_fill,telea,ns,blend', help="comma-separated: mean_fill, pyramid_fill, telea, ns, blend, best, run names (default: the five baselines)")
     e.add_argument('--runs', default='runs', help='runs root folder (default: runs)'); e.add_argument('--out', default=None, help='also write the leaderboard CSV here (default: none)')
     q = sub.add_parser('predict', help="complete a folder of images with a run's model (or a baseline)")
-    q.add_argument('--run', required=True, help="run folder, run name, 'best', or a baseline (pyramid_fill, telea, ns, mean_fill)")
+    q.add_argument('--run', required=True, help="run folder, run name, 'best', or a baseline (pyramid_fill, telea, ns, blend, mean_fill)")
     q.add_argument('--images', required=True, help='folder of damaged images'); q.add_argument('--boxes', required=True, help='boxes CSV')
     q.add_argument('--out', required=True, help='folder for the completed images')
     q.add_argument('--submission', default=None, help='also write this submission CSV; a name ending in .gz or .zip is compressed (default: none)')
