@@ -16,7 +16,7 @@ MIN_PNG = 40_000   # bytes: smaller PNGs are left alone
 MAX_W = 1100       # pixels: wider figures are scaled down
 DROP = ('`torch.jit.script` is deprecated', 'Downloading: "https://download.pytorch.org')   # third-party stderr (a warning silenced since, a download attempt the tests no longer make)
 
-def _is_photo(im): return len(im.convert('RGB').getcolors(maxcolors=4096) or []) == 0   # more than 4096 colours
+def _is_photo(im): return im.convert('RGB').getcolors(maxcolors=4096) is None   # PIL gives None past 4096 colours
 
 def lean(path):
     "Rewrite the notebook at `path`; returns (bytes before, bytes after)"
