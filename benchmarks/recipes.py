@@ -3,9 +3,15 @@
 Usage: python benchmarks/recipes.py [RECIPE ...] [--cv] [--k 4] [--folds 0 1 2 3] [--threads 2] [--data DIR] [--seed 0] [--epochs N]
 
 RECIPE is any of
-- `pconv`          `pconv_recipe(data)`: `PCONV_RECIPE`, a PConv U-Net of width 1/4 trained (and predicting) at 128 px
-- `pix2pix`        `pix2pix_recipe(data)`: `PIX2PIX_RECIPE`, Pix2Pix of width 1/4 at 128 px, generator refining `pyramid_fill`
-- `pix2pix-black`  `pix2pix_recipe(data, fill='black')`: the same with the paper's black holes as the generator's input
+- `pconv`            `pconv_recipe(data)`: `PCONV_RECIPE`, the documented default
+- `pix2pix`          `pix2pix_recipe(data)`: `PIX2PIX_RECIPE`, the documented default
+- `pconv-blend`      a PConv U-Net of width 1/4 trained at 128 px that corrects the Telea + pyramid blend (`fill='blend'`,
+                     alpha fitted on the training crops, zero last layer, hole-MSE loss `loss='mse'`), predicting at full size
+- `pix2pix-blend`    Pix2Pix of width 1/4 at 128 px whose generator corrects the same blend (`fill='blend'`, `pixel='mse'`,
+                     no dropout), 2/3 of the epochs pre-training, then adversarial; predicting at full size
+- `pconv-plain`      the earlier PConv recipe: the network paints the holes, loss 'rmse', 30 epochs, predicting at 128 px
+- `pix2pix-pyramid`  the earlier Pix2Pix recipe: generator refining `pyramid_fill`, L1 loss, 30 epochs, predicting at 128 px
+- `pix2pix-black`    the same with the paper's black holes as the generator's input
 (default: `pconv pix2pix`). The baselines (pyramid fill, Telea, their blend fitted on the training split, Navier-Stokes,
 mean fill) are always scored on the same images.
 
@@ -24,15 +30,30 @@ import argparse, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 
-RECIPES = ['pconv', 'pix2pix', 'pix2pix-black']
+# name: (model, changes to its default recipe, leaderboard name). The changes spell out every setting that differs between
+# the variants, so each name trains the same thing whatever the defaults are.
+RECIPES = {
+    'pconv': ('pconv', {}, 'pconv recipe'),
+    'pix2pix': ('pix2pix', {}, 'pix2pix recipe'),
+    'pconv-blend': ('pconv', dict(fill='blend', loss='mse', lr=1e-3, epochs=10, predict_size=None), "pconv, fill='blend'"),
+    'pix2pix-blend': ('pix2pix', dict(fill='blend', pixel='mse', p=0., epochs=12, pre_frac=2/3, pre_lr=1e-3, predict_size=None),
+                      "pix2pix, fill='blend'"),
+    'pconv-plain': ('pconv', dict(fill=None, loss='rmse', lr=2e-3, epochs=30, predict_size='train'), 'pconv, plain (earlier recipe)'),
+    'pix2pix-pyramid': ('pix2pix', dict(fill='pyramid', pixel='l1', p=0.5, epochs=30, pre_frac=2/3, pre_lr=2e-3, predict_size='train'),
+                        "pix2pix, fill='pyramid' (earlier recipe)"),
+    'pix2pix-black': ('pix2pix', dict(fill='black', pixel='l1', p=0.5, epochs=30, pre_frac=2/3, pre_lr=2e-3, predict_size='train'),
+                      "pix2pix, fill='black'"),
+}
 
 def train(recipe, data, seed, **overrides):
     "The trained model of `recipe` as an `Inpainter` (predicting at its recipe's size)"
-    from inpaint_nb.pconv import pconv_recipe
-    from inpaint_nb.pix2pix import pix2pix_recipe
-    if recipe == 'pconv': return pconv_recipe(data, seed=seed, **overrides).inpainter(name='pconv recipe')
-    if recipe == 'pix2pix': return pix2pix_recipe(data, seed=seed, **overrides).inpainter(name='pix2pix recipe')
-    return pix2pix_recipe(data, fill='black', seed=seed, **overrides).inpainter(name="pix2pix recipe, fill='black'")
+    from inpaint_nb.pconv import PCONV
+    from inpaint_nb.pix2pix import PIX2PIX
+    model, changes, name = RECIPES[recipe]
+    spec = {'pconv': PCONV, 'pix2pix': PIX2PIX}[model]
+    # through `recipe=`: a model hyperparameter such as `fill` must not be taken for an `inpaint_dls` argument
+    learn = spec.train(data, seed=seed, recipe=spec.recipe.replace(**changes), **overrides)
+    return learn.inpainter(name=name)
 
 def baselines(data):
     "The classical fills; the Telea + pyramid blend gets its weight from `data`'s training split, as the models do"
@@ -67,7 +88,7 @@ def cv_table(lbs:dict) -> pd.DataFrame:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('recipes', nargs='*', default=['pconv', 'pix2pix'], choices=RECIPES)
+    p.add_argument('recipes', nargs='*', default=['pconv', 'pix2pix'], choices=list(RECIPES))
     p.add_argument('--cv', action='store_true', help='leave-photos-out cross-validation over the bundled photos')
     p.add_argument('--k', type=int, default=4, help='folds (default: 4)'); p.add_argument('--folds', type=int, nargs='*', default=None, help='only these folds')
     p.add_argument('--threads', type=int, default=2); p.add_argument('--data', default=None, help='dataset folder (default: a temporary cache)')

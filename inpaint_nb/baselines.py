@@ -20,8 +20,8 @@ from .data import load_split, load_item
 
 # %% auto #0
 __all__ = ['Inpainter', 'shrink_to', 'MeanFillInpainter', 'pyramid_fill', 'PyramidFillInpainter', 'OpenCVInpainter',
-           'BlendFillInpainter', 'evaluate', 'plot_leaderboard', 'leaderboard', 'save_predictions', 'write_submission',
-           'score_submission']
+           'BlendFillInpainter', 'base_fill', 'evaluate', 'fit_blend_alpha', 'plot_leaderboard', 'leaderboard',
+           'save_predictions', 'write_submission', 'score_submission']
 
 # %% ../nbs/03_baselines.ipynb #5054a0fc
 def _inputs(images, masks):
@@ -155,6 +155,23 @@ class BlendFillInpainter(Inpainter):
         self.alpha = float(min(1., max(0., num/den))) if den > 0 else 0.5
         return self
 
+# %% ../nbs/03_baselines.ipynb #f0683283
+_BASE_FILLS = ('pyramid', 'blend')
+
+def base_fill(images:Tensor, # `(N,3,H,W)` on [0, 1], on any device; what is under the holes is ignored
+              masks:Tensor, # `(N,1,H,W)` hole masks (1 = hole)
+              fill:str='blend', # 'pyramid' (`pyramid_fill`) or 'blend' (`BlendFillInpainter`: Telea and the pyramid fill)
+              alpha:float=0.3, # Telea's weight in 'blend' (a float or a 0-d tensor)
+             ) -> Tensor:
+    "The classical fill a learned model refines, on the device and dtype of `images`; known pixels exact"
+    if fill not in _BASE_FILLS: raise InpaintError(f"fill: expected 'pyramid' or 'blend', got {fill!r}")
+    with torch.no_grad():
+        x, m = images.detach().as_subclass(Tensor), masks.detach().as_subclass(Tensor).to(images.dtype)
+        x = torch.where(m.bool(), 0., x)
+        if fill == 'pyramid': g = pyramid_fill(x, m)
+        else: g = BlendFillInpainter(float(alpha)).predict(x.float().cpu().clamp(0, 1), m.float().cpu()).to(x.device, x.dtype)
+        return torch.where(m.bool(), g, x)
+
 # %% ../nbs/03_baselines.ipynb #8ac59a12
 def _as_split(split):
     "A `load_split` frame; a path is loaded"
@@ -208,6 +225,17 @@ def evaluate(inpainter:Inpainter, # any model behind the `Inpainter` interface
                              ssim=df['ssim'].mean(), seconds=secs, images_per_s=len(df)/secs if secs else float('inf'),
                              n_images=len(df)), name=inpainter.name)
     return df, summary
+
+# %% ../nbs/03_baselines.ipynb #5cdb996c
+def fit_blend_alpha(data, # `DataLoaders` (their training items), or a `load_split` frame or folder with ground truth
+                    n:int=64, # fit on at most this many images, evenly spread over the split
+                    default:float=0.3, # the weight when `data` has no ground truth or holes (e.g. a plain photo folder)
+                   ) -> float:
+    "Telea's weight in `BlendFillInpainter` fitted by least squares on `data`'s training images, or `default`"
+    split = _as_split(getattr(getattr(data, 'train', None), 'items', data))
+    if any(c not in split or split[c].isna().any() for c in ('ground_truth', 'boxes')): return default
+    idx = np.unique(np.linspace(0, len(split) - 1, min(n, len(split))).round().astype(int))
+    return BlendFillInpainter().fit(split.iloc[idx]).alpha
 
 # %% ../nbs/03_baselines.ipynb #0ac7012d
 def plot_leaderboard(lb:pd.DataFrame, # a `leaderboard`

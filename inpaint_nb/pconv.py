@@ -11,7 +11,7 @@ from fastai.vision.all import *
 from .core import *
 from .data import inpaint_dls, unnormalize
 from .metrics import inpaint_metrics
-from .baselines import Inpainter, shrink_to
+from .baselines import Inpainter, shrink_to, base_fill, fit_blend_alpha
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
@@ -112,11 +112,16 @@ class PConvUNet(Module):
                  in_ch:int=3, # image channels
                  depth:int=None, # number of encoder levels; default `log2(size) - 1`
                  norm:str=None, # None, or 'imagenet': the network works on ImageNet-normalised images (as published Places2 weights do); its inputs and `raw` stay on [0, 1]
+                 fill:str=None, # None: the paper's network paints the holes; 'pyramid' or 'blend' (`base_fill`): it predicts a correction added to that fill, from a zero last layer
+                 alpha:float=0.3, # Telea's weight in the 'blend' fill (0.30-0.35 fitted on the bundled photos); kept with the weights
                 ):
         depth = ifnone(depth, int(math.log2(size)) - 1)
         if depth < 1: raise InpaintError(f"size: {size} px is too small for a U-Net (needs depth >= 1)")
         if norm not in (None, 'imagenet'): raise InpaintError(f"norm: expected None or 'imagenet', got {norm!r}")
         if not width > 0: raise InpaintError(f"width: expected a channel multiplier > 0, got {width!r}")
+        if fill not in (None, 'pyramid', 'blend'): raise InpaintError(f"fill: expected None, 'pyramid' or 'blend', got {fill!r}")
+        if fill and norm: raise InpaintError(f"fill: the Places2 network (norm='imagenet') paints whole holes; use fill=None, got {fill!r}")
+        if not 0 <= alpha <= 1: raise InpaintError(f"alpha: expected Telea's weight in [0, 1], got {alpha!r}")
         self.norm = norm
         if norm: self.register_buffer('mean', tensor(IMAGENET_MEAN).view(1, -1, 1, 1), persistent=False); self.register_buffer('std', tensor(IMAGENET_STD).view(1, -1, 1, 1), persistent=False)
         chs = [max(4, round(c*width)) for c in ([64, 128, 256] + [512]*max(depth - 3, 0))[:depth]]
@@ -129,6 +134,10 @@ class PConvUNet(Module):
         self.decoder = nn.ModuleList([_PConvBlock(o + i, i, 3, 1, bn=n > 0, act=nn.LeakyReLU(0.2, inplace=True) if n > 0 else None, bias=n == 0)
                                       for n, (i, o) in enumerate(zip(ins, chs))])
         self.raw = self.hole = None
+        self.fill = fill
+        if fill:  # a correction of the fill: zero at the start, so the untrained network is the fill itself
+            if fill == 'blend': self.register_buffer('alpha', torch.tensor(float(alpha)))
+            nn.init.zeros_(self.decoder[0].conv.weight); nn.init.zeros_(self.decoder[0].conv.bias)
 
     def forward(self, image, mask):
         hole = mask.to(image.dtype)
@@ -143,7 +152,9 @@ class PConvUNet(Module):
             xs, ms = skips.pop()
             x, m = dec([F.interpolate(x, scale_factor=2., mode='nearest'), xs], [F.interpolate(m, scale_factor=2., mode='nearest'), ms])
         x = x[..., :h, :w]
-        self.raw, self.hole = (x*self.std + self.mean if self.norm else x), hole
+        raw = x*self.std + self.mean if self.norm else x
+        if self.fill: raw = base_fill(image, hole, self.fill, getattr(self, 'alpha', 0.)) + raw  # the fill, corrected
+        self.raw, self.hole = raw, hole
         return torch.where(hole.bool(), self.raw, image)
 
     def train(self, mode=True):
@@ -204,12 +215,13 @@ def _tv_region(hole):
 pconv_loss_presets = {
     'paper': dict(valid=1., hole=6., perceptual=0.05, style=120., tv=0.1),
     'rmse': dict(valid=1., hole=6., hole_mse=6.),
+    'mse': dict(hole_mse=6.),
 }
 
 # %% ../nbs/04_pconv.ipynb #59f71403
 class PConvLoss(Module):
-    "The paper's loss (`preset='paper'`) or a hole-weighted L1/L2 loss (`preset='rmse'`); `forward(comp, target, raw, mask)`"
-    def __init__(self, preset:str='paper', # 'paper' or 'rmse' (see `pconv_loss_presets`)
+    "The paper's loss (`preset='paper'`), a hole-weighted L1/L2 loss (`'rmse'`) or the hole MSE alone (`'mse'`); `forward(comp, target, raw, mask)`"
+    def __init__(self, preset:str='paper', # 'paper', 'rmse' or 'mse' (see `pconv_loss_presets`)
                  features:nn.Module=None, # feature extractor for the perceptual/style terms; default: ImageNet VGG16
                  if_no_weights:str='pixel', # without ImageNet weights: 'pixel' (drop perceptual and style terms, warn once) or 'raise'
                  value_range:tuple=(0., 1.), # the scale of the images the model sees, e.g. (-1, 1) for normalised data
@@ -267,9 +279,10 @@ def _value_range(dls):
     return (-a/(b - a), (1 - a)/(b - a))
 
 # %% ../nbs/04_pconv.ipynb #d30967f2
-def _pconv_net(size, width=1., pretrained=None, layer_size=7):
+def _pconv_net(size, width=1., pretrained=None, layer_size=7, fill=None, alpha=0.3):
     "A fresh `PConvUNet` for `size`, or the published Places2 network (`pretrained`: 'places2' or a checkpoint path)"
-    if pretrained is None: return PConvUNet(size, width=width)
+    if pretrained is None: return PConvUNet(size, width=width, fill=fill, alpha=alpha)
+    if fill is not None: raise InpaintError(f"pretrained: the Places2 network paints whole holes; fill must be None, got {fill!r}")
     if width != 1: raise InpaintError(f"pretrained: the Places2 weights are the paper's full network; width must be 1, got {width}")
     return pconv_from_naoto(places2_checkpoint(pretrained), layer_size=layer_size)
 
@@ -278,17 +291,23 @@ def _pconv_net(size, width=1., pretrained=None, layer_size=7):
 def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, target)`, `n_inp=2`
                   *,
                   width:float=1., # channel multiplier of the U-Net (1 = the paper's; 1/8 = a small CPU model)
-                  loss='paper', # 'paper', 'rmse' or a `PConvLoss`
+                  loss='paper', # 'paper', 'rmse', 'mse' (hole MSE alone) or a `PConvLoss`
                   size:int=None, # image size the depth follows (default: from a batch)
                   lr:float=2e-4, # default learning rate (the paper's)
                   mixed_precision:bool=None, # default: on when `dls` are on a GPU
                   metrics=None, # default: `inpaint_metrics()` (hole RMSE, image RMSE, PSNR)
                   pretrained:str=None, # start from published weights: 'places2' (downloaded once, see `places2_checkpoint`) or the path of that checkpoint; needs `width=1`
+                  fill:str=None, # None: the paper's network; 'pyramid' or 'blend': the network corrects that fill (see `PConvUNet`); needs data on [0, 1]; not used (a warning) with `pretrained`
+                  alpha:float=None, # Telea's weight in the 'blend' fill; None: fitted on the training images (`fit_blend_alpha`)
                   **kwargs,
                  ) -> PConvLearner:
     "A `PConvLearner`: the paper's partial-convolution U-Net and its loss, with the package's metrics"
     size = ifnone(size, min(dls.one_batch()[0].shape[-2:]))
-    model = _pconv_net(size, width, pretrained)
+    if fill is not None and pretrained is not None:  # e.g. `train_run(init='places2')` with a recipe that refines a fill
+        _warn_once('fill', f"pretrained: the Places2 network paints whole holes; fill={fill!r} is not used"); fill = None
+    if fill is not None and _value_range(dls) != (0., 1.): raise InpaintError(f"fill={fill!r}: the classical fills take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
+    if alpha is None: alpha = fit_blend_alpha(dls) if fill == 'blend' else 0.3
+    model = _pconv_net(size, width, pretrained, fill=fill, alpha=alpha)
     if pretrained is not None and _value_range(dls) != (0., 1.): raise InpaintError("pretrained: the Places2 weights take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
     lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=_value_range(dls))
     lf.use_model(model)
@@ -350,8 +369,8 @@ def inpainter(self:PConvLearner, size='recipe', # predict at this side and resiz
     return PConvInpainter(self.model, size=predict_size(self, size), value_range=self.loss_func.value_range, **kwargs)
 
 # %% ../nbs/04_pconv.ipynb #7eef5da7
-PCONV_RECIPE = Recipe('pconv', size=128, bs=8, epochs=30, lr=2e-3, aug='resized_crop', min_scale=0.5, random_holes=True,
-                      hp=dict(width=0.25, loss='rmse'))
+PCONV_RECIPE = Recipe('pconv', size=128, predict_size=None, bs=8, epochs=10, lr=1e-3, aug='resized_crop', min_scale=0.5, random_holes=True,
+                      hp=dict(width=0.25, loss='mse', fill='blend'))
 
 def _pconv_fit(learn, epochs, lr, cbs=None, start_epoch=0):
     "One-cycle training; published (Places2) weights are fine-tuned as the paper's second stage: constant lr, encoder BatchNorm frozen"
@@ -362,7 +381,7 @@ def _pconv_inpainter(recipe, state, device=None, **kwargs):
     "A `PConvInpainter` of saved weights, predicting at the recipe's size"
     hp = recipe.hp
     model = (PConvUNet(256, depth=hp.get('layer_size', 7), norm='imagenet') if hp.get('pretrained') is not None  # the Places2 network
-             else PConvUNet(recipe.size, width=hp.get('width', 1.)))
+             else PConvUNet(recipe.size, width=hp.get('width', 1.), fill=hp.get('fill')))  # a 'blend' alpha comes with the weights
     model.load_state_dict(state)
     vr = (-1., 1.) if recipe.normalize else (0., 1.)
     return PConvInpainter(model.to(device).eval(), **{'size': recipe.predict_side, 'value_range': vr, **kwargs})
@@ -372,9 +391,10 @@ PCONV = ModelSpec(PCONV_RECIPE, learner=pconv_learner, fit=_pconv_fit, inpainter
 def pconv_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make_sample_dataset`), a split, or a photo folder
                  *,
                  seed:int=0, # random seed of the run
-                 **overrides, # changes to `PCONV_RECIPE` (`size`, `epochs`, `lr`, `bs`, `width`, `loss`, ...) or `inpaint_dls` arguments (`box_size`, `num_workers`)
+                 **overrides, # changes to `PCONV_RECIPE` (`size`, `epochs`, `lr`, `bs`, `width`, `loss`, `fill`, `alpha`, ...) or `inpaint_dls` arguments (`box_size`, `num_workers`)
                 ) -> PConvLearner:
-    "The documented CPU recipe `PCONV_RECIPE`: a small PConv U-Net trained at 128 px with random resized crops and extra holes"
+    "The documented CPU recipe `PCONV_RECIPE`: a small PConv U-Net correcting the Telea + pyramid blend, trained at 128 px with random resized crops and extra holes"
+    if 'fill' in overrides: overrides['recipe'] = overrides.get('recipe', PCONV_RECIPE).replace(fill=overrides.pop('fill'))  # the model's fill, not the data's
     return PCONV.train(data, seed=seed, **overrides)
 
 # %% ../nbs/04_pconv.ipynb #93bbe6e5

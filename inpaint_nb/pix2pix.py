@@ -11,15 +11,15 @@ from torch import nn, Tensor
 from fastai.vision.all import *
 from fastai.vision.gan import GANModule, GANLoss, GANTrainer, GANLearner, FixedGANSwitcher, set_freeze_model
 from .core import InpaintError
-from .baselines import Inpainter, shrink_to, pyramid_fill
+from .baselines import Inpainter, shrink_to, pyramid_fill, base_fill, fit_blend_alpha
 from .data import inpaint_dls
 from .metrics import inpaint_metrics
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
 __all__ = ['PIX2PIX_RECIPE', 'PIX2PIX', 'UnetGenerator', 'PatchDiscriminator', 'init_pix2pix', 'GANCriterion', 'masked_l1',
-           'Pix2PixLoss', 'Pix2PixTrainer', 'GANLosses', 'Pix2PixLearner', 'pix2pix_learner', 'GeneratorPretrain',
-           'Pix2PixInpainter', 'pix2pix_recipe']
+           'masked_mse', 'Pix2PixLoss', 'Pix2PixTrainer', 'GANLosses', 'Pix2PixLearner', 'pix2pix_learner',
+           'GeneratorPretrain', 'Pix2PixInpainter', 'pix2pix_recipe']
 
 # %% ../nbs/05_pix2pix.ipynb #a138909e
 # fastai's GANTrainer keeps `generator`, `critic` and `gen_mode` on itself, shadowing the model's on purpose
@@ -47,9 +47,11 @@ class UnetGenerator(Module):
                  p:float=0.5, # dropout probability of the `n_dropout` innermost up-steps
                  n_dropout:int=3, # how many innermost up-steps have dropout
                  composite:bool=True, # return the known pixels of the input outside the holes
-                 fill:str='black', # what the holes hold in the input: 'black' (-1, the paper's masked image) or 'pyramid' (`pyramid_fill`)
+                 fill:str='black', # what the holes hold in the input: 'black' (-1, the paper's masked image), 'pyramid' (`pyramid_fill`) or 'blend' (`base_fill`: Telea and the pyramid fill); the last two are refined
+                 alpha:float=0.3, # Telea's weight in the 'blend' fill (0.30-0.35 fitted on the bundled photos); kept with the weights
                 ):
-        if fill not in ('black', 'pyramid'): raise InpaintError(f"fill: expected 'black' or 'pyramid', got {fill!r}")
+        if fill not in ('black', 'pyramid', 'blend'): raise InpaintError(f"fill: expected 'black', 'pyramid' or 'blend', got {fill!r}")
+        if not 0 <= alpha <= 1: raise InpaintError(f"alpha: expected Telea's weight in [0, 1], got {alpha!r}")
         if not width > 0: raise InpaintError(f"width: expected a filter multiplier > 0, got {width!r}")
         n_downs = ifnone(n_downs, int(math.log2(size)))
         if n_downs < 2: raise InpaintError(f"n_downs: expected at least 2 down-steps (size >= 4), got {n_downs}")
@@ -62,6 +64,11 @@ class UnetGenerator(Module):
                                  [_up(2*ch[i], ch[i-1], p=p if n_downs-i <= n_dropout else 0.) for i in range(n_downs-2, 0, -1)] +
                                  [_up(2*ch[0], out_ch, outer=True)])
         store_attr('n_downs,composite,fill')
+        if fill == 'blend': self.register_buffer('alpha', torch.tensor(float(alpha))); self._zero_last()
+
+    def _zero_last(self):
+        "Zero the last layer: the output is then the guess itself (tanh(0) = 0 is no correction)"
+        nn.init.zeros_(self.ups[-1][1].weight); nn.init.zeros_(self.ups[-1][1].bias)
 
     def forward(self, image:Tensor, # `(N,3,H,W)` on [-1, 1]
                 mask:Tensor, # `(N,1,H,W)`, 1 = hole
@@ -71,6 +78,7 @@ class UnetGenerator(Module):
         h, w = image.shape[-2:]
         if self.fill == 'pyramid':
             with torch.no_grad(): guess = pyramid_fill(torch.where(mask.bool(), 0., image), mask, empty=0.)
+        elif self.fill == 'blend': guess = base_fill((image + 1)/2, mask, 'blend', self.alpha)*2 - 1
         else: guess = torch.where(mask.bool(), -1., image)
         x = torch.cat([guess, mask], 1)
         m = 2**self.n_downs
@@ -79,7 +87,7 @@ class UnetGenerator(Module):
         for d in self.downs: x = d(x); skips.append(x)
         x = self.ups[0](skips.pop())
         for u in self.ups[1:]: x = u(torch.cat([skips.pop(), x], 1))
-        self.raw = x[..., :h, :w] if self.fill == 'black' else (x[..., :h, :w] + guess).clamp(-1, 1)  # 'pyramid': a correction
+        self.raw = x[..., :h, :w] if self.fill == 'black' else (x[..., :h, :w] + guess).clamp(-1, 1)  # 'pyramid', 'blend': a correction
         out = torch.where(mask.bool(), self.raw, image) if self.composite else self.raw
         return out.as_subclass(kind)
 
@@ -110,12 +118,13 @@ class PatchDiscriminator(Module):
 def init_pix2pix(m:nn.Module, # generator or discriminator
                  std:float=0.02, # standard deviation of the weights
                 ) -> nn.Module:
-    "The paper's initialisation in place: conv weights ~ N(0, `std`), BatchNorm weights ~ N(1, `std`), biases 0"
+    "The paper's initialisation in place: conv weights ~ N(0, `std`), BatchNorm weights ~ N(1, `std`), biases 0; a generator refining the blend keeps its zero last layer"
     for l in m.modules():
         if isinstance(l, (nn.Conv2d, nn.ConvTranspose2d)): nn.init.normal_(l.weight, 0., std)
         elif isinstance(l, nn.BatchNorm2d): nn.init.normal_(l.weight, 1., std)
         else: continue
         if l.bias is not None: nn.init.zeros_(l.bias)
+    if isinstance(m, UnetGenerator) and m.fill == 'blend': m._zero_last()
     return m
 
 # %% ../nbs/05_pix2pix.ipynb #e13751c5
@@ -139,6 +148,23 @@ def masked_l1(pred:Tensor, # prediction `(N,3,H,W)`
     w = 1 + (hole_weight-1)*mask.as_subclass(Tensor)
     return ((pred.as_subclass(Tensor)-target.as_subclass(Tensor)).abs()*w).mean()
 
+# %% ../nbs/05_pix2pix.ipynb #8066c77e
+def masked_mse(pred:Tensor, # prediction `(N,3,H,W)`
+               target:Tensor, # ground truth `(N,3,H,W)`
+               mask:Tensor, # hole mask `(N,1,H,W)`
+               hole_weight:float=1., # weight of hole pixels relative to known ones (1: plain MSE)
+              ) -> Tensor:
+    "Mean squared error over all pixels, hole pixels counted `hole_weight` times"
+    w = 1 + (hole_weight-1)*mask.as_subclass(Tensor)
+    return ((pred.as_subclass(Tensor)-target.as_subclass(Tensor)).pow(2)*w).mean()
+
+_PIXEL_LOSSES = {'l1': masked_l1, 'mse': masked_mse}
+
+def _pixel_loss(pixel):
+    "The pixel loss function named `pixel`"
+    if pixel not in _PIXEL_LOSSES: raise InpaintError(f"pixel: expected 'l1' or 'mse', got {pixel!r}")
+    return _PIXEL_LOSSES[pixel]
+
 # %% ../nbs/05_pix2pix.ipynb #69e9aa96
 class Pix2PixLoss(GANLoss):
     "fastai `GANLoss` of a conditional GAN: generator = GAN + `l1_weight`*L1, discriminator = mean of real and fake losses"
@@ -146,17 +172,18 @@ class Pix2PixLoss(GANLoss):
                  gan_mode:str='vanilla', # 'vanilla' (BCE with logits) or 'lsgan'
                  l1_weight:float=100., # lambda of the L1 term
                  hole_weight:float=1., # weight of hole pixels in the L1 term
+                 pixel:str='l1', # the pixel term: 'l1' (the paper's, `masked_l1`) or 'mse' (`masked_mse`); `gen_l1` records it
                 ):
         super().__init__(None, None, gan_model)
-        self.gan_crit, self.inp, self.adversarial = GANCriterion(gan_mode), None, True
-        store_attr('l1_weight,hole_weight')
+        self.gan_crit, self.inp, self.adversarial, self.pixel_loss = GANCriterion(gan_mode), None, True, _pixel_loss(pixel)
+        store_attr('l1_weight,hole_weight,pixel')
 
     def generator(self, output, target):
         "Generator loss of `output` (the composited prediction) against `target`, conditioned on `self.inp`"
         image, mask = self.inp
         self.gen_gan = (self.gan_crit(self.gan_model.critic(image, mask, output), True) if self.adversarial
                         else torch.zeros((), device=output.device))  # `adversarial=False`: the pixel loss alone
-        self.gen_l1 = masked_l1(getattr(self.gan_model.generator, 'raw', output), target, mask, self.hole_weight)
+        self.gen_l1 = self.pixel_loss(getattr(self.gan_model.generator, 'raw', output), target, mask, self.hole_weight)
         self.gen_loss = self.gen_gan + self.l1_weight*self.gen_l1
         return self.gen_loss
 
@@ -213,6 +240,7 @@ class Pix2PixLearner(GANLearner):
                  gan_mode:str='vanilla', # 'vanilla' or 'lsgan'
                  l1_weight:float=100., # lambda of the L1 term
                  hole_weight:float=1., # weight of hole pixels in the L1 term
+                 pixel:str='l1', # the pixel term: 'l1' or 'mse'
                  switcher:Callback|None=None, # defaults to `FixedGANSwitcher()`: alternate critic and generator batches
                  clip:float|None=None, # clip the critic's weights
                  cbs=None, # more callbacks
@@ -220,7 +248,7 @@ class Pix2PixLearner(GANLearner):
                  **kwargs # passed on to `Learner`
                 ):
         gan = GANModule(generator, critic)
-        loss_func = Pix2PixLoss(gan, gan_mode, l1_weight, hole_weight)
+        loss_func = Pix2PixLoss(gan, gan_mode, l1_weight, hole_weight, pixel)
         trainer = Pix2PixTrainer(clip=clip, switch_eval=False, gen_first=False, show_img=False)
         cbs = L(cbs) + L(trainer, ifnone(switcher, FixedGANSwitcher()), GANLosses())
         metrics = L(metrics) + L(*LossMetrics('gen_gan,gen_l1'))
@@ -245,7 +273,9 @@ def pix2pix_learner(dls:DataLoaders, # from `inpaint_dls(..., normalize=True)`
                     n_layers:int=3, # discriminator depth (3: 70x70 patches)
                     size:int|None=None, # image size the generator's depth follows (default: from a batch)
                     p:float=0.5, # generator dropout
-                    fill:str='black', # the generator's hole input: 'black' (the paper's) or 'pyramid' (`pyramid_fill`)
+                    fill:str='black', # the generator's hole input: 'black' (the paper's), or a fill it refines: 'pyramid' (`pyramid_fill`) or 'blend' (Telea and pyramid fill, `base_fill`)
+                    alpha:float|None=None, # Telea's weight in the 'blend' fill; None: fitted on the training images (`fit_blend_alpha`)
+                    pixel:str='l1', # the pixel term of the generator's loss: 'l1' (the paper's) or 'mse' (what hole RMSE scores)
                     n_crit:int=1, # critic batches per switch
                     n_gen:int=1, # generator batches per switch
                     lr:float=2e-4, # default learning rate
@@ -258,10 +288,11 @@ def pix2pix_learner(dls:DataLoaders, # from `inpaint_dls(..., normalize=True)`
     if pre_frac is not None and not 0 <= pre_frac < 1: raise InpaintError(f"pre_frac: expected a fraction in [0, 1), got {pre_frac!r}")
     _check_normalized(dls)
     size = ifnone(size, min(dls.one_batch()[0].shape[-2:]))
-    gen = init_pix2pix(UnetGenerator(size, width=width, p=p, fill=fill))
+    if alpha is None: alpha = fit_blend_alpha(dls) if fill == 'blend' else 0.3
+    gen = init_pix2pix(UnetGenerator(size, width=width, p=p, fill=fill, alpha=alpha))
     crit = init_pix2pix(PatchDiscriminator(width=width, n_layers=n_layers))
     opt_func = partial(Adam, mom=0.5, sqr_mom=0.999, eps=1e-8, wd=0.)
-    learn = Pix2PixLearner(dls, gen, crit, gan_mode=gan_mode, l1_weight=l1_weight, hole_weight=hole_weight,
+    learn = Pix2PixLearner(dls, gen, crit, gan_mode=gan_mode, l1_weight=l1_weight, hole_weight=hole_weight, pixel=pixel,
                            switcher=FixedGANSwitcher(n_crit, n_gen), opt_func=opt_func, lr=lr, **kwargs)
     learn.pre_epochs, learn.pre_frac, learn.pre_lr = pre_epochs, pre_frac, pre_lr
     return learn
@@ -307,9 +338,9 @@ def fit_flat_lin(self:Learner, n_epoch:int, # total epochs, pre-training include
 
 # %% ../nbs/05_pix2pix.ipynb #0081833d
 class _GeneratorL1:
-    "L1 of the generator's raw output against the target, hole pixels weighted; `mask` is set before every batch"
-    def __init__(self, gen, hole_weight): self.gen, self.hole_weight, self.mask = gen, hole_weight, None
-    def __call__(self, pred, target): return masked_l1(getattr(self.gen, 'raw', pred), target, self.mask, self.hole_weight)
+    "The pixel loss (L1 or MSE) of the generator's raw output against the target, hole pixels weighted; `mask` is set before every batch"
+    def __init__(self, gen, hole_weight, pixel='l1'): self.gen, self.hole_weight, self.mask, self.loss = gen, hole_weight, None, _pixel_loss(pixel)
+    def __call__(self, pred, target): return self.loss(getattr(self.gen, 'raw', pred), target, self.mask, self.hole_weight)
 
 class _MaskToLoss(Callback):
     "Hand the batch's hole mask to the loss"
@@ -323,7 +354,7 @@ def generator_learner(self:Pix2PixLearner, **kwargs) -> Learner:
     gen = self.model.generator
     set_freeze_model(gen, True)
     kwargs = {**dict(opt_func=self.opt_func, lr=self.lr, path=self.path, model_dir=self.model_dir, metrics=[m for m in self.metrics if not isinstance(m, LossMetric)]), **kwargs}
-    return Learner(self.dls, gen, loss_func=_GeneratorL1(gen, self.loss_func.hole_weight), cbs=_MaskToLoss(), **kwargs)
+    return Learner(self.dls, gen, loss_func=_GeneratorL1(gen, self.loss_func.hole_weight, self.loss_func.pixel), cbs=_MaskToLoss(), **kwargs)
 
 # %% ../nbs/05_pix2pix.ipynb #de166cfe
 @patch
@@ -370,8 +401,8 @@ def inpainter(self:Pix2PixLearner, size='recipe', # predict at this side and sca
     return Pix2PixInpainter(self.model.generator, size=predict_size(self, size), **kwargs)
 
 # %% ../nbs/05_pix2pix.ipynb #e481ee4a
-PIX2PIX_RECIPE = Recipe('pix2pix', size=128, bs=8, epochs=30, lr=2e-4, aug='resized_crop', min_scale=0.5, random_holes=True, normalize=True,
-                        hp=dict(width=0.25, hole_weight=6., fill='pyramid', pre_frac=2/3, pre_lr=2e-3))
+PIX2PIX_RECIPE = Recipe('pix2pix', size=128, predict_size=None, bs=8, epochs=12, lr=2e-4, aug='resized_crop', min_scale=0.5, random_holes=True, normalize=True,
+                        hp=dict(width=0.25, hole_weight=6., fill='blend', pixel='mse', p=0., pre_frac=2/3, pre_lr=1e-3))
 
 def _pix2pix_learner(dls, **kwargs): return pix2pix_learner(dls, **{'metrics': inpaint_metrics(), **kwargs})
 
@@ -380,7 +411,7 @@ def _pix2pix_fit(learn, epochs, lr, cbs=None, start_epoch=0): learn.fit_flat_lin
 def _pix2pix_inpainter(recipe, state, device=None, **kwargs):
     "A `Pix2PixInpainter` of the generator in saved `Pix2PixLearner` weights, predicting at the recipe's size"
     hp = recipe.hp
-    gen = UnetGenerator(recipe.size, width=hp.get('width', 1.), p=hp.get('p', 0.5), fill=hp.get('fill', 'black'))
+    gen = UnetGenerator(recipe.size, width=hp.get('width', 1.), p=hp.get('p', 0.5), fill=hp.get('fill', 'black'))  # a 'blend' alpha comes with the weights
     gen.load_state_dict({k[len('generator.'):]: v for k, v in state.items() if k.startswith('generator.')})
     return Pix2PixInpainter(gen.to(device).eval(), **{'size': recipe.predict_side, **kwargs})
 
@@ -389,7 +420,8 @@ PIX2PIX = ModelSpec(PIX2PIX_RECIPE, learner=_pix2pix_learner, fit=_pix2pix_fit, 
 def pix2pix_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make_sample_dataset`), a split, or a photo folder
                    *,
                    seed:int=0, # random seed of the run
-                   **overrides, # changes to `PIX2PIX_RECIPE` (`size`, `epochs`, `lr`, `width`, `pre_epochs`, `pre_lr`, `fill`, ...) or `inpaint_dls` arguments (`box_size`)
+                   **overrides, # changes to `PIX2PIX_RECIPE` (`size`, `epochs`, `lr`, `width`, `pre_epochs`, `pre_lr`, `fill`, `alpha`, `pixel`, ...) or `inpaint_dls` arguments (`box_size`)
                   ) -> Pix2PixLearner:
-    "The documented CPU recipe `PIX2PIX_RECIPE`: a small Pix2Pix at 128 px, its generator pre-trained with the L1 loss for 2/3 of the epochs, then trained adversarially"
+    "The documented CPU recipe `PIX2PIX_RECIPE`: a small Pix2Pix at 128 px whose generator corrects the Telea + pyramid blend, pre-trained with the pixel loss for 2/3 of the epochs, then trained adversarially"
+    if 'fill' in overrides: overrides['recipe'] = overrides.get('recipe', PIX2PIX_RECIPE).replace(fill=overrides.pop('fill'))  # the generator's fill, not the data's
     return PIX2PIX.train(data, seed=seed, **overrides)
