@@ -14,6 +14,7 @@ from fastai.learner import defaults, noop   # fastai's own `noop`, the one `lear
 from .data import make_sample_dataset, load_split, load_images
 from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BlendFillInpainter, leaderboard, plot_leaderboard
 from .recipes import Recipe
+from .distributed import is_main, teardown
 from .runs import MODELS, Run, train_run, resume, best_run, load_inpainter, registry, _check_model, _config, _build
 
 # %% auto #0
@@ -154,6 +155,10 @@ def _parser():
     t.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
     r = sub.add_parser('resume', help='continue an interrupted run from its last checkpoint')
     r.add_argument('run', help='run folder')
+    for c in (t, r):
+        c.add_argument('--processes', type=_number(int, 1), default=None, help='train data-parallel in this many processes started here: one per GPU, or CPU processes (default: this process alone)')
+        c.add_argument('--device', default=None, choices=['auto', 'cpu', 'cuda'], help='where to train (default: auto, the GPU when there is one)')
+        c.add_argument('--launcher', default='torch', choices=['torch', 'accelerate'], help="what starts --processes: PyTorch's elastic launcher (as torchrun) or Accelerate's (default: torch)")
     e = sub.add_parser('evaluate', help='print the leaderboard of models on a split with ground truth')
     e.add_argument('--data', required=True, help='split folder, or a dataset folder holding valid/')
     e.add_argument('--models', default='mean_fill,pyramid_fill,telea,ns,blend', help="comma-separated: mean_fill, pyramid_fill, telea, ns, blend, best, run names (default: the five baselines)")
@@ -209,11 +214,11 @@ def _run(a):
         for k, (word, off) in dict(aug=('none', None), predict_size=('full', None), random_holes=('none', False)).items():
             if overrides.get(k) == word: overrides[k] = off   # the spelled-out "off" of options whose off value is None or False
         init = None if a.init is None else a.init if a.init == 'places2' or Path(a.init).is_file() or Path(a.init).is_dir() else Path(a.runs)/a.init
-        learn = train_run(a.model, a.data, root=a.runs, name=a.name, init=init, seed=a.seed, **overrides)
-        print(learn.run)
+        learn = train_run(a.model, a.data, root=a.runs, name=a.name, init=init, seed=a.seed, processes=a.processes, device=a.device, launcher=a.launcher, **overrides)
+        if is_main(): print(learn.run)
     elif a.cmd == 'resume':
-        learn = resume(a.run)
-        print(Run(a.run))
+        learn = resume(a.run, processes=a.processes, device=a.device, launcher=a.launcher)
+        if is_main(): print(Run(a.run))
     elif a.cmd == 'evaluate':
         models = {n: inpainter_by_name(n, a.runs) for n in [m.strip() for m in a.models.split(',') if m.strip()]}
         lb = leaderboard(models, _split_folder(a.data), progress=sys.stdout.isatty())
@@ -262,6 +267,7 @@ def main(argv:list=None, # arguments (default: `sys.argv[1:]`)
     except KeyboardInterrupt:
         print(f"inpaint_nb {a.cmd}: interrupted", file=sys.stderr)
         return 130
+    finally: teardown()   # under torchrun: leave the process group
     return 0
 
 # %% ../nbs/10_cli.ipynb #a17993e6

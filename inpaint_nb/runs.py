@@ -5,7 +5,7 @@
 # %% ../nbs/08_runs.ipynb #6ab7f23b
 from __future__ import annotations
 import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
-import json, platform, random, math
+import json, platform, random, math, sys
 from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -14,15 +14,19 @@ from filelock import FileLock
 from fastcore.basics import store_attr
 from fastcore.foundation import L
 from fastai.callback.core import Callback
-from fastai.learner import Recorder
+from fastai.learner import Recorder, noop   # fastai's own `noop`, the one `learn.no_logging()` sets
+from fastai.callback.progress import ProgressCallback
+from fastai.distributed import DistributedDL
 from fastai.torch_core import set_seed, default_device, to_device
 from .core import InpaintError, atomic_write
 from .recipes import Recipe
 from .pconv import PCONV
 from .pix2pix import PIX2PIX
+from .distributed import (rank, world_size, is_main, check_processes, setup, teardown, broadcast_object,
+                                    check_launcher, DDPTrainer, launch, unwrap)
 
 # %% auto #0
-__all__ = ['REGISTRY_COLS', 'Run', 'registry', 'RunTracker', 'train_run', 'resume', 'best_run', 'load_inpainter']
+__all__ = ['REGISTRY_COLS', 'Run', 'registry', 'RunTracker', 'train_run', 'resume', 'best_run', 'load_inpainter', 'validate_run']
 
 # %% ../nbs/08_runs.ipynb #094150ed
 MODELS = {'pconv': PCONV, 'pix2pix': PIX2PIX}
@@ -126,12 +130,16 @@ def _update_registry(run):
         _write_registry(run.root, _as_registry(rows + [{**_registry_row(run), 'updated': _now()}]))
 
 # %% ../nbs/08_runs.ipynb #39702bf0
+def _train_dl(learn):
+    dl = learn.dls.train
+    return dl.dl if isinstance(dl, DistributedDL) else dl  # during a data-parallel fit: the loader inside the shard
+
 def _rng_state(learn):
     cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None  # dropout and random holes on a GPU draw from it
-    return dict(py=random.getstate(), np=np.random.get_state(), torch=torch.get_rng_state(), cuda=cuda, dl=learn.dls.train.rng.getstate())
+    return dict(py=random.getstate(), np=np.random.get_state(), torch=torch.get_rng_state(), cuda=cuda, dl=_train_dl(learn).rng.getstate())
 
 def _set_rng_state(learn, s):
-    random.setstate(s['py']); np.random.set_state(s['np']); torch.set_rng_state(s['torch']); learn.dls.train.rng.setstate(s['dl'])
+    random.setstate(s['py']); np.random.set_state(s['np']); torch.set_rng_state(s['torch']); _train_dl(learn).rng.setstate(s['dl'])
     if s.get('cuda') is not None and torch.cuda.is_available() and len(s['cuda']) == torch.cuda.device_count(): torch.cuda.set_rng_state_all(s['cuda'])
 
 def _plot_run(run):
@@ -172,7 +180,7 @@ class RunTracker(Callback):
                                f"stopped; the last good checkpoint is {self.run.path/'last.pth'}")
 
     def after_epoch(self):
-        if self.epoch < self.start_epoch: return   # skipped on resume: nothing new to record
+        if self.epoch < self.start_epoch or not is_main(): return   # skipped on resume: nothing new to record; data-parallel: rank 0 writes
         rec = self.recorder
         row = {k: v for k, v in zip(rec.metric_names, rec.log) if k != 'time'}
         row = {k: (float(v) if isinstance(v, (int, float, np.floating, torch.Tensor)) else v) for k, v in row.items()}
@@ -185,11 +193,12 @@ class RunTracker(Callback):
         run, score = self.run, row.get('hole_rmse', math.nan)
         opt = self.learn.opt.state_dict() if self.learn.opt is not None else None
         scaler = self.learn.scaler.state_dict() if getattr(self.learn, 'scaler', None) is not None else None  # fp16 on a GPU
-        _save_ckpt(run.path/'last.pth', dict(model=self.learn.model.state_dict(), opt=opt, epoch=int(self.epoch), rng=_rng_state(self.learn), scaler=scaler))
+        model = unwrap(self.learn.model)  # plain weights, whatever the number of processes
+        _save_ckpt(run.path/'last.pth', dict(model=model.state_dict(), opt=opt, epoch=int(self.epoch), rng=_rng_state(self.learn), scaler=scaler))
         st = run.state
         if score < self.best:
             self.best = score
-            _save_ckpt(run.path/'best.pth', dict(model=self.learn.model.state_dict(), epoch=int(self.epoch), hole_rmse=score))
+            _save_ckpt(run.path/'best.pth', dict(model=model.state_dict(), epoch=int(self.epoch), hole_rmse=score))
             st.update(best_epoch=int(self.epoch), best_hole_rmse=score)
         atomic_write(run.path/'log.csv', lambda p: pd.DataFrame(self.rows).to_csv(p, index=False))
         done = int(self.epoch) + 1
@@ -197,7 +206,8 @@ class RunTracker(Callback):
         _write_json(run.path/'state.json', st)
         _update_registry(run)
 
-    def after_fit(self): _plot_run(self.run)
+    def after_fit(self):
+        if is_main(): _plot_run(self.run)
 
 # %% ../nbs/08_runs.ipynb #0fa3edde
 def _config(recipe, data, valid=None, seed=0, init=None):
@@ -206,11 +216,12 @@ def _config(recipe, data, valid=None, seed=0, init=None):
     return dict(recipe.to_dict(), data=str(Path(data).resolve()), valid=valid, seed=seed,
                 init=None if init is None else str(Path(init).resolve()), created=_now(), versions=_versions())
 
-def _build(cfg):
-    "Seeded DataLoaders and learner of a run's config"
+def _build(cfg, device=None):
+    "Seeded DataLoaders and learner of a run's config, on `device` (default: fastai's `default_device()`)"
     set_seed(cfg['seed'], reproducible=True)
     r = _recipe(cfg)
-    return MODELS[cfg['model']].build(r.dls(cfg['data'], valid=cfg['valid'], seed=cfg['seed'], device=default_device()), r)
+    dev = torch.device(device) if device not in (None, 'auto') else default_device()
+    return MODELS[cfg['model']].build(r.dls(cfg['data'], valid=cfg['valid'], seed=cfg['seed'], device=dev), r)
 
 def _init_weights(learn, cfg):
     "Load the weights of the run `cfg['init']` (its best checkpoint, else its last) into `learn`"
@@ -236,22 +247,74 @@ def _new_run_dir(root, model, name):
         except FileExistsError: continue
     raise InpaintError(f"{root}: no free run folder name for {model}-{stamp}")
 
-def _train(run, start_epoch=0, state=None, cbs=None):
+def _set_status(run, status):
+    "Write `status` to the run's state and registry row (rank 0 writes; the other ranks of a job leave it)"
+    if not is_main(): return
+    st = run.state; st.update(status=status); _write_json(run.path/'state.json', st); _update_registry(run)
+
+def _train(run, start_epoch=0, state=None, cbs=None, device=None):
     cfg = run.config
-    learn = _build(cfg)
+    learn = _build(cfg, device)
     if state is not None:
         learn.create_opt()
         learn.model.load_state_dict(state['model'])
         if state.get('opt') is not None: learn.opt.load_state_dict(to_device(state['opt'], learn.dls.device))  # checkpoints are read to the CPU
         _set_rng_state(learn, state['rng'])
     elif cfg.get('init'): _init_weights(learn, cfg)
-    st = run.state; st.update(status='running'); _write_json(run.path/'state.json', st); _update_registry(run)
-    cbs = [RunTracker(run, start_epoch, scaler=(state or {}).get('scaler'))] + list(L(cbs))
+    n = world_size()
+    if n > 1 and rank():  # the batch order comes from rank 0; random holes and crops differ per rank
+        set_seed(cfg['seed'] + 1000*rank() + start_epoch)
+        learn.remove_cb(ProgressCallback); learn.logger = noop
+    _set_status(run, 'running')
+    cbs = [RunTracker(run, start_epoch, scaler=(state or {}).get('scaler'))] + list(L(cbs)) + ([DDPTrainer()] if n > 1 else [])
     try: MODELS[cfg['model']].fit(learn, cfg['epochs'], cfg['lr'], cbs=cbs, start_epoch=start_epoch)
     except BaseException:
-        st = run.state
-        st.update(status='failed' if st.get('status') != 'finished' else 'finished'); _write_json(run.path/'state.json', st); _update_registry(run)
+        _set_status(run, 'failed' if run.state.get('status') != 'finished' else 'finished')
         raise
+    learn.run = run
+    return learn
+
+def _make_run(root, model, name, cfg):
+    "Rank 0 creates the run folder with its config and state; every rank gets the `Run`"
+    res = None
+    if is_main():
+        try:
+            path = _new_run_dir(root, model, name)
+            _write_json(path/'config.json', cfg); _write_json(path/'state.json', dict(status='created', epochs_done=0))
+            res = str(path)
+        except InpaintError as e: res = e
+    res = broadcast_object(res)
+    if isinstance(res, Exception): raise res
+    return Run(res)
+
+def _processes(processes, device, launcher='torch'):
+    "How many processes to start for a fit: 0 when this process trains alone or is one of a launched job (which it joins)"
+    n = world_size()
+    if n > 1:
+        if processes not in (None, n): raise InpaintError(f"processes {processes}: this process is one of the {n} that a launcher started (WORLD_SIZE={n})")
+        setup(device); return 0
+    if processes is None: return 0
+    check_processes(processes, device)
+    if processes > 1: check_launcher(launcher)
+    return processes if processes > 1 else 0
+
+def _worker(path, device=None, cbs=None):
+    "One process of a launched job: join it, train the run at `path` from its last checkpoint (if any), leave"
+    from inpaint_nb.cli import _epoch_lines   # spawned processes start with fastai's defaults: logs get plain lines, as from the CLI
+    setup(device)
+    try:
+        with _epoch_lines(not sys.stdout.isatty()): _continue(Run(path), cbs, device)
+    finally: teardown()
+
+def _launch_run(run, processes, device, launcher, cbs):
+    "Train `run` in `processes` new processes; returns a learner holding its last weights"
+    try: launch(_worker, str(run.path), device, cbs, processes=processes, launcher=launcher)
+    except InpaintError: raise
+    except Exception as e:  # e.g. torch's `ChildFailedError` after a process died
+        _set_status(run, 'failed' if run.state.get('status') != 'finished' else 'finished')
+        raise InpaintError(f"run {run.name}: a training process failed ({type(e).__name__}); resume {run.path} continues from its last checkpoint") from e
+    learn = _build(run.config, device)
+    if (run.path/'last.pth').is_file(): learn.model.load_state_dict(_load_ckpt(run.path/'last.pth')['model'])
     learn.run = run
     return learn
 
@@ -265,11 +328,15 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
               init=None, # start from the weights of this run (a run folder of the same model), or from published weights the model converts ('places2' or a checkpoint file: PConv's `pretrained=`)
               valid=None, # validation split: a folder, a fraction, or None (`valid/` or 20%)
               seed:int=0, # random seed: same seed, same data, CPU -> same per-epoch metrics
-              cbs=None, # extra fastai callbacks for this fit
+              cbs=None, # extra fastai callbacks for this fit (with `processes`: picklable ones)
+              processes:int=None, # train data-parallel in this many new processes (one per GPU, or CPU processes); None: in this process, or as one of the processes a launcher (torchrun) started
+              device=None, # 'cpu', 'cuda' or None (fastai's `default_device()`: the GPU when there is one)
+              launcher:str='torch', # with `processes`: 'torch' (PyTorch's elastic launcher, as torchrun) or 'accelerate' (Accelerate's `notebook_launcher`)
               **overrides, # changes to the recipe: its fields (`epochs`, `lr`, `bs`, `size`, `predict_size`, `aug`, `random_holes`, ...) or model hyperparameters (`width`, `loss`, `fill`, ...)
              ):
     "Train `model` on `data` in a new run folder under `root`; returns the fastai learner (its `run` attribute is the `Run`)"
     _check_model(model)
+    n = _processes(processes, device, launcher)
     data = Path(data)
     if not data.is_dir(): raise InpaintError(f"{data}: no such data folder")
     if init is not None and (str(init) == 'places2' or Path(init).is_file()):   # published weights, not a run: the model converts them
@@ -277,28 +344,32 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
     r = (recipe or MODELS[model].recipe).replace(**overrides)
     if r.model != model: raise InpaintError(f"recipe: a recipe for {r.model!r}, not {model!r}")
     cfg = _config(r, data, valid, seed, init)
-    learn = _build(cfg)  # fail on bad data, hyperparameters or `init` before a run folder exists
+    learn = _build(cfg, device)  # fail on bad data, hyperparameters or `init` before a run folder exists
     if init is not None: _init_weights(learn, cfg)
-    path = _new_run_dir(root, model, name)
-    _write_json(path/'config.json', cfg)
-    run = Run(path)
-    _write_json(path/'state.json', dict(status='created', epochs_done=0))
-    return _train(run, cbs=cbs)
+    run = _make_run(root, model, name, cfg)
+    return _launch_run(run, n, device, launcher, cbs) if n else _train(run, cbs=cbs, device=device)
 
 # %% ../nbs/08_runs.ipynb #dec584bc
-def resume(run, # a `Run` or a run folder
-           cbs=None, # extra fastai callbacks for the rest of the fit
-          ):
-    "Continue an interrupted run from its last checkpoint to its planned number of epochs; returns the learner"
-    run = run if isinstance(run, Run) else Run(run)
+def _continue(run, cbs=None, device=None, processes=0, launcher='torch'):
+    "Train `run` on from its last checkpoint (from scratch without one); None when it has finished"
     cfg, ck = run.config, run.path/'last.pth'
     if not ck.is_file(): start, state = 0, None  # interrupted during its first epoch: start it again
     else: state = _load_ckpt(ck); start = state['epoch'] + 1
     if start >= cfg['epochs']:
-        st = run.state; st.update(status='finished'); _write_json(run.path/'state.json', st); _update_registry(run)
-        print(f"{run.name}: already finished ({cfg['epochs']} epochs)")
+        _set_status(run, 'finished')
+        if is_main(): print(f"{run.name}: already finished ({cfg['epochs']} epochs)")
         return None
-    return _train(run, start, state, cbs)
+    return _launch_run(run, processes, device, launcher, cbs) if processes else _train(run, start, state, cbs, device)
+
+def resume(run, # a `Run` or a run folder
+           cbs=None, # extra fastai callbacks for the rest of the fit (with `processes`: picklable ones)
+           processes:int=None, # continue data-parallel in this many new processes; the run may have trained on any number
+           device=None, # 'cpu', 'cuda' or None (fastai's `default_device()`)
+           launcher:str='torch', # with `processes`: 'torch' or 'accelerate', as in `train_run`
+          ):
+    "Continue an interrupted run from its last checkpoint to its planned number of epochs; returns the learner"
+    n = _processes(processes, device, launcher)
+    return _continue(run if isinstance(run, Run) else Run(run), cbs, device, n, launcher)
 
 # %% ../nbs/08_runs.ipynb #16184813
 def best_run(root='runs', # the runs root folder
@@ -324,3 +395,16 @@ def load_inpainter(run, # a `Run`, a run folder, or 'best' (the best run under `
     if which not in ('best', 'last'): raise InpaintError(f"which must be 'best' or 'last', got {which!r}")
     cfg, state = run.config, _load_ckpt(run.path/f'{which}.pth')
     return MODELS[cfg['model']].inpainter(_recipe(cfg), state['model'], device, **{'name': run.name, **kwargs})
+
+# %% ../nbs/08_runs.ipynb #a9a01fc1
+def validate_run(run, # a `Run` or a run folder
+                 which:str='best', # 'best' or 'last' checkpoint
+                 device=None, # 'cpu', 'cuda' or None (fastai's `default_device()`)
+                ) -> dict:
+    "The validation metrics of a run's checkpoint (valid loss, hole RMSE, ...), computed here as its training computed them after each epoch"
+    run = run if isinstance(run, Run) else Run(run)
+    if which not in ('best', 'last'): raise InpaintError(f"which must be 'best' or 'last', got {which!r}")
+    learn = _build(run.config, device)
+    learn.model.load_state_dict(_load_ckpt(run.path/f'{which}.pth')['model'])
+    with learn.no_bar(), learn.no_logging(): vals = learn.validate()
+    return dict(zip(learn.recorder.metric_names[2:-1], map(float, vals)))
