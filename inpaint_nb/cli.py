@@ -78,7 +78,7 @@ def demo(out='demo_out', # folder for everything the demo writes
          size:int=256, # sample image side
          recipes:dict=None, # `{model: Recipe or dict of changes to the model's recipe}` (default: every model of `MODELS` with its own recipe)
          seed:int=0, # random seed
-         max_epochs:int=40, # upper bound on the epochs chosen for the budget
+         max_epochs:int=None, # most epochs per model (default: its recipe's, the schedule the cross-validation measured); fewer when the budget is short
          progress:bool=True, # progress bars while evaluating (the command line turns them off when its output is not a terminal)
         ) -> pd.DataFrame:
     "Sample data -> small PConv and Pix2Pix trained within `minutes` -> leaderboard, plots and runs in `out`"
@@ -97,7 +97,7 @@ def demo(out='demo_out', # folder for everything the demo writes
     for i, (model, recipe) in enumerate(recipes.items()):
         budget = train_budget/len(recipes) if i == 0 else (minutes*60*0.75 - (time.time() - t0))/(len(recipes) - i)
         ep_s = _epoch_seconds(recipe, data, seed)
-        epochs = int(max(1, min(max_epochs, budget//ep_s)))
+        epochs = int(max(1, min(recipe.epochs if max_epochs is None else max_epochs, budget//ep_s)))
         print(f"[demo] {model}: about {ep_s:.1f}s per epoch -> {epochs} epochs in {budget/60:.1f} min")
         learn = train_run(model, data, root=out/'runs', recipe=recipe.replace(epochs=epochs), seed=seed)
         runs[model] = learn.run
@@ -144,10 +144,11 @@ def _parser():
     t.add_argument('--lr', type=float, default=None, help=f"(peak) learning rate ({_recipe_default('lr')})")
     t.add_argument('--bs', type=int, default=None, help=f"batch size ({_recipe_default('bs')})")
     t.add_argument('--size', type=int, default=None, help=f"training image side in px; holes scale with it ({_recipe_default('size')})")
-    t.add_argument('--predict-size', default=None, help="side the model predicts at, scaled back: 'train' (the training size), 'full' (the images' own size) or px (default: 'train')")
+    t.add_argument('--predict-size', default=None, help=f"side the model predicts at, scaled back: 'train' (the training size), 'full' (the images' own size) or px ({_recipe_default('predict_size')}; None is full size)")
     t.add_argument('--width', type=float, default=None, help=f"channel multiplier, 1 = the paper's networks ({_recipe_default('width')})")
     t.add_argument('--pre-epochs', type=int, default=None, help='pix2pix: epochs (of --epochs) pre-training the generator alone with the L1 loss (default: 2/3 of --epochs)')
-    t.add_argument('--fill', default=None, choices=['black', 'pyramid'], help="pix2pix: the generator's hole input; pyramid refines a pyramid fill (default: pyramid)")
+    t.add_argument('--fill', default=None, choices=['blend', 'pyramid', 'none', 'black'],
+                   help=f"the fill the network corrects: blend (Telea + pyramid fill), pyramid, or none (pconv: the paper's network) / black (pix2pix: the paper's masked input) ({_recipe_default('fill')})")
     t.add_argument('--random-holes', nargs='?', const='boxes', default=None, choices=['boxes', 'strokes', 'none'],
                    help=f"extra random holes on training images; the flag alone means boxes ({_recipe_default('random_holes')})")
     t.add_argument('--aug', default=None, choices=['crop', 'resized_crop', 'none'], help=f"training augmentation, with flips ({_recipe_default('aug')})")
@@ -211,7 +212,7 @@ def _run(a):
         given = dict(epochs=a.epochs, lr=a.lr, bs=a.bs, size=a.size, width=a.width, pre_epochs=a.pre_epochs, fill=a.fill,
                      predict_size=_predict_size_arg(a.predict_size), aug=a.aug, random_holes=a.random_holes)
         overrides = {k: v for k, v in given.items() if v is not None}
-        for k, (word, off) in dict(aug=('none', None), predict_size=('full', None), random_holes=('none', False)).items():
+        for k, (word, off) in dict(aug=('none', None), predict_size=('full', None), random_holes=('none', False), fill=('none', None)).items():
             if overrides.get(k) == word: overrides[k] = off   # the spelled-out "off" of options whose off value is None or False
         init = None if a.init is None else a.init if a.init == 'places2' or Path(a.init).is_file() or Path(a.init).is_dir() else Path(a.runs)/a.init
         learn = train_run(a.model, a.data, root=a.runs, name=a.name, init=init, seed=a.seed, processes=a.processes, device=a.device, launcher=a.launcher, **overrides)

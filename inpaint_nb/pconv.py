@@ -394,7 +394,6 @@ def pconv_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make
                  **overrides, # changes to `PCONV_RECIPE` (`size`, `epochs`, `lr`, `bs`, `width`, `loss`, `fill`, `alpha`, ...) or `inpaint_dls` arguments (`box_size`, `num_workers`)
                 ) -> PConvLearner:
     "The documented CPU recipe `PCONV_RECIPE`: a small PConv U-Net correcting the Telea + pyramid blend, trained at 128 px with random resized crops and extra holes"
-    if 'fill' in overrides: overrides['recipe'] = overrides.get('recipe', PCONV_RECIPE).replace(fill=overrides.pop('fill'))  # the model's fill, not the data's
     return PCONV.train(data, seed=seed, **overrides)
 
 # %% ../nbs/04_pconv.ipynb #93bbe6e5

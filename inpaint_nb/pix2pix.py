@@ -423,5 +423,4 @@ def pix2pix_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `ma
                    **overrides, # changes to `PIX2PIX_RECIPE` (`size`, `epochs`, `lr`, `width`, `pre_epochs`, `pre_lr`, `fill`, `alpha`, `pixel`, ...) or `inpaint_dls` arguments (`box_size`)
                   ) -> Pix2PixLearner:
     "The documented CPU recipe `PIX2PIX_RECIPE`: a small Pix2Pix at 128 px whose generator corrects the Telea + pyramid blend, pre-trained with the pixel loss for 2/3 of the epochs, then trained adversarially"
-    if 'fill' in overrides: overrides['recipe'] = overrides.get('recipe', PIX2PIX_RECIPE).replace(fill=overrides.pop('fill'))  # the generator's fill, not the data's
     return PIX2PIX.train(data, seed=seed, **overrides)

@@ -79,7 +79,7 @@ class Recipe:
                            aug=self.aug, min_scale=self.min_scale, seed=seed, **{'num_workers': 0, **kwargs})
 
 # %% ../nbs/03a_recipes.ipynb #4c226448
-_DLS_KEYS = {'valid', 'box_size', 'num_workers', 'flip', 'jitter', 'fill', 'device'}
+_DLS_KEYS = {'valid', 'box_size', 'num_workers', 'flip', 'jitter', 'device'}   # not `fill`: that name is the models' (the fill their network corrects)
 
 class ModelSpec:
     "One model: its default `Recipe`, and how it builds a learner, fits, and predicts from saved weights (an entry of `runs.MODELS`)"
