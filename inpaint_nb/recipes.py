@@ -10,6 +10,7 @@ from fastcore.basics import store_attr
 from fastai.torch_core import set_seed
 from .core import InpaintError
 from .data import inpaint_dls
+from .distributed import world_size, setup, DDPTrainer
 
 # %% auto #0
 __all__ = ['Recipe', 'ModelSpec', 'predict_size']
@@ -104,12 +105,13 @@ class ModelSpec:
               recipe:Recipe=None, # start from this recipe (default: this model's)
               **overrides, # recipe fields, model hyperparameters, or `inpaint_dls` arguments (`valid`, `box_size`, `num_workers`, ...)
              ):
-        "Train the recipe on `data` (no run folder: see `runs.train_run` for that); returns the learner"
+        "Train the recipe on `data` (no run folder: see `runs.train_run` for that); returns the learner. Under a launcher (torchrun) it trains data-parallel"
         dkw = {k: overrides.pop(k) for k in list(overrides) if k in _DLS_KEYS}
         r = (recipe or self.recipe).replace(**overrides)
+        n = setup() if world_size() > 1 else 1   # one of the processes torchrun started: join the job
         set_seed(seed)
         learn = self.build(r.dls(data, seed=seed, **dkw), r)
-        self.fit(learn, r.epochs, r.lr)
+        self.fit(learn, r.epochs, r.lr, cbs=[DDPTrainer()] if n > 1 else None)
         return learn
 
 def predict_size(learn, # a learner built by a `ModelSpec` (it has `learn.recipe`), or any learner

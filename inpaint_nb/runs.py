@@ -22,8 +22,7 @@ from .core import InpaintError, atomic_write
 from .recipes import Recipe
 from .pconv import PCONV
 from .pix2pix import PIX2PIX
-from .distributed import (rank, world_size, is_main, check_processes, setup, teardown, broadcast_object,
-                                    check_launcher, DDPTrainer, launch, unwrap)
+from .distributed import rank, world_size, is_main, check_processes, check_launcher, setup, teardown, broadcast_object, launch, DDPTrainer, unwrap
 
 # %% auto #0
 __all__ = ['REGISTRY_COLS', 'Run', 'registry', 'RunTracker', 'train_run', 'resume', 'best_run', 'load_inpainter', 'validate_run']
