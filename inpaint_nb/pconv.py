@@ -305,11 +305,12 @@ def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, 
     size = ifnone(size, min(dls.one_batch()[0].shape[-2:]))
     if fill is not None and pretrained is not None:  # e.g. `train_run(init='places2')` with a recipe that refines a fill
         _warn_once('fill', f"pretrained: the Places2 network paints whole holes; fill={fill!r} is not used"); fill = None
-    if fill is not None and _value_range(dls) != (0., 1.): raise InpaintError(f"fill={fill!r}: the classical fills take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
+    vr = _value_range(dls)
+    if fill is not None and vr != (0., 1.): raise InpaintError(f"fill={fill!r}: the classical fills take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
+    if pretrained is not None and vr != (0., 1.): raise InpaintError("pretrained: the Places2 weights take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")  # before reading the checkpoint
     if alpha is None: alpha = fit_blend_alpha(dls) if fill == 'blend' else 0.3
     model = _pconv_net(size, width, pretrained, fill=fill, alpha=alpha)
-    if pretrained is not None and _value_range(dls) != (0., 1.): raise InpaintError("pretrained: the Places2 weights take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
-    lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=_value_range(dls))
+    lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=vr)
     lf.use_model(model)
     learn = PConvLearner(dls, model, loss_func=lf, lr=lr, metrics=ifnone(metrics, inpaint_metrics()), **kwargs)
     if ifnone(mixed_precision, torch.device(getattr(dls, 'device', 'cpu') or 'cpu').type == 'cuda'): learn.to_fp16()

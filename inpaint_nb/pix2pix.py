@@ -139,14 +139,17 @@ class GANCriterion(Module):
     def forward(self, pred:Tensor, real:bool): return self.loss(pred.float(), torch.full_like(pred.float(), float(real)))
 
 # %% ../nbs/05_pix2pix.ipynb #e9f22cc4
+def _hole_weighted_mean(err:Tensor, mask:Tensor, hole_weight:float) -> Tensor:
+    "Mean of the per-pixel error `err` `(N,3,H,W)`, hole pixels counted `hole_weight` times"
+    return (err*(1 + (hole_weight-1)*mask.as_subclass(Tensor))).mean()
+
 def masked_l1(pred:Tensor, # prediction `(N,3,H,W)`
               target:Tensor, # ground truth `(N,3,H,W)`
               mask:Tensor, # hole mask `(N,1,H,W)`
               hole_weight:float=1., # weight of hole pixels relative to known ones (1: plain L1)
              ) -> Tensor:
     "Mean absolute error over all pixels, hole pixels counted `hole_weight` times"
-    w = 1 + (hole_weight-1)*mask.as_subclass(Tensor)
-    return ((pred.as_subclass(Tensor)-target.as_subclass(Tensor)).abs()*w).mean()
+    return _hole_weighted_mean((pred.as_subclass(Tensor)-target.as_subclass(Tensor)).abs(), mask, hole_weight)
 
 # %% ../nbs/05_pix2pix.ipynb #8066c77e
 def masked_mse(pred:Tensor, # prediction `(N,3,H,W)`
@@ -155,8 +158,7 @@ def masked_mse(pred:Tensor, # prediction `(N,3,H,W)`
                hole_weight:float=1., # weight of hole pixels relative to known ones (1: plain MSE)
               ) -> Tensor:
     "Mean squared error over all pixels, hole pixels counted `hole_weight` times"
-    w = 1 + (hole_weight-1)*mask.as_subclass(Tensor)
-    return ((pred.as_subclass(Tensor)-target.as_subclass(Tensor)).pow(2)*w).mean()
+    return _hole_weighted_mean((pred.as_subclass(Tensor)-target.as_subclass(Tensor)).pow(2), mask, hole_weight)
 
 _PIXEL_LOSSES = {'l1': masked_l1, 'mse': masked_mse}
 
