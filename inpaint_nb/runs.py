@@ -59,6 +59,11 @@ def _load_ckpt(path):
     except Exception as e: raise InpaintError(f"{path}: corrupt checkpoint ({type(e).__name__}: {e})") from None
 
 # %% ../nbs/08_runs.ipynb #a1f5c9ac
+def _read_csv(f) -> pd.DataFrame:
+    "A CSV this package wrote, floats read back bit-exact (before pandas 3.1 the default parser can be one ulp off; 3.1 made it exact and deprecates the option)"
+    exact = tuple(int(v) for v in pd.__version__.split('.')[:2]) >= (3, 1)
+    return pd.read_csv(f, **({} if exact else {'float_precision': 'round_trip'}))
+
 class Run:
     "A run folder: `config`, `state`, per-epoch `log`, and its checkpoints"
     def __init__(self, path): # the run folder
@@ -76,7 +81,7 @@ class Run:
     @property
     def log(self) -> pd.DataFrame:
         f = self.path/'log.csv'
-        return pd.read_csv(f) if f.is_file() else pd.DataFrame()
+        return _read_csv(f) if f.is_file() else pd.DataFrame()
     def __repr__(self):
         s = self.state
         return f"Run({self.name}: {s.get('status', '?')}, {s.get('epochs_done', 0)}/{self.config['epochs']} epochs, best hole RMSE {s.get('best_hole_rmse')})"
@@ -102,7 +107,7 @@ def _registry_lock(root): return FileLock(Path(root)/'.runs.csv.lock', timeout=3
 
 def _read_registry(root):
     "The rows of `root/runs.csv`, or None when it is missing or unreadable"
-    try: return _as_registry(pd.read_csv(Path(root)/'runs.csv').to_dict('records'))
+    try: return _as_registry(_read_csv(Path(root)/'runs.csv').to_dict('records'))
     except (OSError, ValueError, KeyError, pd.errors.ParserError): return None
 
 def _write_registry(root, reg): atomic_write(Path(root)/'runs.csv', lambda p: reg.to_csv(p, index=False))
