@@ -5,15 +5,16 @@ Usage: python benchmarks/recipes.py [RECIPE ...] [--cv] [--k 4] [--folds 0 1 2 3
 RECIPE is any of
 - `pconv`            `pconv_recipe(data)`: `PCONV_RECIPE`, the documented default
 - `pix2pix`          `pix2pix_recipe(data)`: `PIX2PIX_RECIPE`, the documented default
-- `pconv-blend`      a PConv U-Net of width 1/4 trained at 128 px that corrects the Telea + pyramid blend (`fill='blend'`,
-                     alpha fitted on the training crops, zero last layer, hole-MSE loss `loss='mse'`), predicting at full size
+- `pconv-blend`      a PConv U-Net of width 1/4 trained at 128 px that corrects the classical blend (`fill='blend'`: Telea,
+                     biharmonic and pyramid fill, weights fitted on the training crops; zero last layer, hole-MSE loss
+                     `loss='mse'`), predicting at full size
 - `pix2pix-blend`    Pix2Pix of width 1/4 at 128 px whose generator corrects the same blend (`fill='blend'`, `pixel='mse'`,
                      no dropout), 2/3 of the epochs pre-training, then adversarial; predicting at full size
 - `pconv-plain`      the earlier PConv recipe: the network paints the holes, loss 'rmse', 30 epochs, predicting at 128 px
 - `pix2pix-pyramid`  the earlier Pix2Pix recipe: generator refining `pyramid_fill`, L1 loss, 30 epochs, predicting at 128 px
 - `pix2pix-black`    the same with the paper's black holes as the generator's input
-(default: `pconv pix2pix`). The baselines (pyramid fill, Telea, their blend fitted on the training split, Navier-Stokes,
-mean fill) are always scored on the same images.
+(default: `pconv pix2pix`). The baselines (pyramid fill, Telea, biharmonic, their blend fitted on the training split,
+Navier-Stokes, mean fill) are always scored on the same images.
 
 `--cv` is the yardstick that recipes are chosen with: leave-photos-out cross-validation over every bundled photo
 (`photo_folds(k=4)`: fold i validates on photos i, i+4, i+8 and trains on the other 9; no crop of a validation photo is
@@ -56,10 +57,10 @@ def train(recipe, data, seed, **overrides):
     return learn.inpainter(name=name)
 
 def baselines(data):
-    "The classical fills; the Telea + pyramid blend gets its weight from `data`'s training split, as the models do"
-    from inpaint_nb.baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BlendFillInpainter
-    return {'pyramid fill': PyramidFillInpainter(), 'OpenCV Telea': OpenCVInpainter('telea'), 'Telea+pyramid blend': BlendFillInpainter().fit(data/'train'),
-            'OpenCV Navier-Stokes': OpenCVInpainter('ns'), 'mean fill': MeanFillInpainter()}
+    "The classical fills; their blend gets its weights from `data`'s training split, as the models do"
+    from inpaint_nb.baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BiharmonicInpainter, BlendFillInpainter
+    return {'pyramid fill': PyramidFillInpainter(), 'OpenCV Telea': OpenCVInpainter('telea'), 'classical blend': BlendFillInpainter().fit(data/'train'),
+            'biharmonic': BiharmonicInpainter(), 'OpenCV Navier-Stokes': OpenCVInpainter('ns'), 'mean fill': MeanFillInpainter()}
 
 def score(recipes, data, seed, overrides):
     "Leaderboard of `recipes` trained on `data` and of the baselines on `data/valid`, with training minutes"

@@ -12,7 +12,7 @@ from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 from fastai.learner import defaults, noop   # fastai's own `noop`, the one `learn.no_logging()` sets
 from .data import make_sample_dataset, load_split, load_images
-from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BlendFillInpainter, leaderboard, plot_leaderboard
+from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BiharmonicInpainter, BlendFillInpainter, leaderboard, plot_leaderboard
 from .recipes import Recipe
 from .distributed import is_main, teardown
 from .runs import MODELS, Run, train_run, resume, best_run, load_inpainter, registry, _check_model, _config, _build
@@ -22,9 +22,9 @@ __all__ = ['BASELINES', 'inpainter_by_name', 'demo', 'EpochLines', 'main']
 
 # %% ../nbs/10_cli.ipynb #4eef2db2
 BASELINES = {'mean_fill': MeanFillInpainter, 'pyramid_fill': PyramidFillInpainter, 'telea': lambda: OpenCVInpainter('telea'), 'ns': lambda: OpenCVInpainter('ns'),
-             'blend': BlendFillInpainter}
+             'biharmonic': BiharmonicInpainter, 'blend': BlendFillInpainter}
 
-def inpainter_by_name(name:str, # 'mean_fill', 'pyramid_fill', 'telea', 'ns', 'blend' (Telea and pyramid fill), 'best', a run name under `runs`, or a run folder
+def inpainter_by_name(name:str, # 'mean_fill', 'pyramid_fill', 'telea', 'ns', 'biharmonic', 'blend' (Telea, biharmonic and pyramid fill), 'best', a run name under `runs`, or a run folder
                       runs='runs', # the runs root
                      ):
     "The `Inpainter` called `name`"
@@ -103,7 +103,7 @@ def demo(out='demo_out', # folder for everything the demo writes
         runs[model] = learn.run
         del learn
     models = {'mean fill': MeanFillInpainter(), 'pyramid fill': PyramidFillInpainter(), 'telea': OpenCVInpainter('telea'), 'navier-stokes': OpenCVInpainter('ns'),
-              'telea+pyramid blend': BlendFillInpainter().fit(data/'train')}   # its weight fitted on the training split, like the models
+              'biharmonic': BiharmonicInpainter(), 'classical blend': BlendFillInpainter().fit(data/'train')}   # its weights fitted on the training split, like the models'
     trained = {m: load_inpainter(r, name=m) for m, r in runs.items()}
     models.update(trained)
     if len(trained) > 1: models['ensemble'] = EnsembleInpainter(list(trained.values()), name='ensemble')
@@ -148,7 +148,7 @@ def _parser():
     t.add_argument('--width', type=float, default=None, help=f"channel multiplier, 1 = the paper's networks ({_recipe_default('width')})")
     t.add_argument('--pre-epochs', type=int, default=None, help='pix2pix: epochs (of --epochs) pre-training the generator alone with the L1 loss (default: 2/3 of --epochs)')
     t.add_argument('--fill', default=None, choices=['blend', 'pyramid', 'none', 'black'],
-                   help=f"the fill the network corrects: blend (Telea + pyramid fill), pyramid, or none (pconv: the paper's network) / black (pix2pix: the paper's masked input) ({_recipe_default('fill')})")
+                   help=f"the fill the network corrects: blend (Telea, biharmonic and pyramid fill), pyramid, or none (pconv: the paper's network) / black (pix2pix: the paper's masked input) ({_recipe_default('fill')})")
     t.add_argument('--random-holes', nargs='?', const='boxes', default=None, choices=['boxes', 'strokes', 'none'],
                    help=f"extra random holes on training images; the flag alone means boxes ({_recipe_default('random_holes')})")
     t.add_argument('--aug', default=None, choices=['crop', 'resized_crop', 'none'], help=f"training augmentation, with flips ({_recipe_default('aug')})")
@@ -162,10 +162,10 @@ def _parser():
         c.add_argument('--launcher', default='torch', choices=['torch', 'accelerate'], help="what starts --processes: PyTorch's elastic launcher (as torchrun) or Accelerate's (default: torch)")
     e = sub.add_parser('evaluate', help='print the leaderboard of models on a split with ground truth')
     e.add_argument('--data', required=True, help='split folder, or a dataset folder holding valid/')
-    e.add_argument('--models', default='mean_fill,pyramid_fill,telea,ns,blend', help="comma-separated: mean_fill, pyramid_fill, telea, ns, blend, best, run names (default: the five baselines)")
+    e.add_argument('--models', default='mean_fill,pyramid_fill,telea,ns,biharmonic,blend', help="comma-separated: mean_fill, pyramid_fill, telea, ns, biharmonic, blend, best, run names (default: the six baselines)")
     e.add_argument('--runs', default='runs', help='runs root folder (default: runs)'); e.add_argument('--out', default=None, help='also write the leaderboard CSV here (default: none)')
     q = sub.add_parser('predict', help="complete a folder of images with a run's model (or a baseline)")
-    q.add_argument('--run', required=True, help="run folder, run name, 'best', or a baseline (pyramid_fill, telea, ns, blend, mean_fill)")
+    q.add_argument('--run', required=True, help="run folder, run name, 'best', or a baseline (pyramid_fill, telea, ns, biharmonic, blend, mean_fill)")
     q.add_argument('--images', required=True, help='folder of damaged images'); q.add_argument('--boxes', required=True, help='boxes CSV')
     q.add_argument('--out', required=True, help='folder for the completed images')
     q.add_argument('--submission', default=None, help='also write this submission CSV; a name ending in .gz or .zip is compressed (default: none)')

@@ -11,7 +11,7 @@ from fastai.vision.all import *
 from .core import *
 from .data import inpaint_dls, unnormalize
 from .metrics import inpaint_metrics
-from .baselines import Inpainter, shrink_to, base_fill, fit_blend_alpha
+from .baselines import Inpainter, shrink_to, base_fill, fit_blend, register_blend
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
@@ -113,7 +113,8 @@ class PConvUNet(Module):
                  depth:int=None, # number of encoder levels; default `log2(size) - 1`
                  norm:str=None, # None, or 'imagenet': the network works on ImageNet-normalised images (as published Places2 weights do); its inputs and `raw` stay on [0, 1]
                  fill:str=None, # None: the paper's network paints the holes; 'pyramid' or 'blend' (`base_fill`): it predicts a correction added to that fill, from a zero last layer
-                 alpha:float=0.3, # Telea's weight in the 'blend' fill (0.30-0.35 fitted on the bundled photos); kept with the weights
+                 alpha:float=0.16, # Telea's weight in the 'blend' fill (`BlendFillInpainter`); kept with the weights
+                 beta:float=0.27, # the biharmonic fill's weight in the 'blend' fill; kept with the weights
                 ):
         depth = ifnone(depth, int(math.log2(size)) - 1)
         if depth < 1: raise InpaintError(f"size: {size} px is too small for a U-Net (needs depth >= 1)")
@@ -121,7 +122,6 @@ class PConvUNet(Module):
         if not width > 0: raise InpaintError(f"width: expected a channel multiplier > 0, got {width!r}")
         if fill not in (None, 'pyramid', 'blend'): raise InpaintError(f"fill: expected None, 'pyramid' or 'blend', got {fill!r}")
         if fill and norm: raise InpaintError(f"fill: the Places2 network (norm='imagenet') paints whole holes; use fill=None, got {fill!r}")
-        if not 0 <= alpha <= 1: raise InpaintError(f"alpha: expected Telea's weight in [0, 1], got {alpha!r}")
         self.norm = norm
         if norm: self.register_buffer('mean', tensor(IMAGENET_MEAN).view(1, -1, 1, 1), persistent=False); self.register_buffer('std', tensor(IMAGENET_STD).view(1, -1, 1, 1), persistent=False)
         chs = [max(4, round(c*width)) for c in ([64, 128, 256] + [512]*max(depth - 3, 0))[:depth]]
@@ -136,7 +136,7 @@ class PConvUNet(Module):
         self.raw = self.hole = None
         self.fill = fill
         if fill:  # a correction of the fill: zero at the start, so the untrained network is the fill itself
-            if fill == 'blend': self.register_buffer('alpha', torch.tensor(float(alpha)))
+            if fill == 'blend': register_blend(self, alpha, beta)
             nn.init.zeros_(self.decoder[0].conv.weight); nn.init.zeros_(self.decoder[0].conv.bias)
 
     def forward(self, image, mask):
@@ -153,7 +153,7 @@ class PConvUNet(Module):
             x, m = dec([F.interpolate(x, scale_factor=2., mode='nearest'), xs], [F.interpolate(m, scale_factor=2., mode='nearest'), ms])
         x = x[..., :h, :w]
         raw = x*self.std + self.mean if self.norm else x
-        if self.fill: raw = base_fill(image, hole, self.fill, getattr(self, 'alpha', 0.)) + raw  # the fill, corrected
+        if self.fill: raw = base_fill(image, hole, self.fill, getattr(self, 'alpha', 0.), getattr(self, 'beta', 0.)) + raw  # the fill, corrected
         self.raw, self.hole = raw, hole
         return torch.where(hole.bool(), self.raw, image)
 
@@ -279,9 +279,9 @@ def _value_range(dls):
     return (-a/(b - a), (1 - a)/(b - a))
 
 # %% ../nbs/04_pconv.ipynb #d30967f2
-def _pconv_net(size, width=1., pretrained=None, layer_size=7, fill=None, alpha=0.3):
+def _pconv_net(size, width=1., pretrained=None, layer_size=7, fill=None, alpha=0.16, beta=0.27):
     "A fresh `PConvUNet` for `size`, or the published Places2 network (`pretrained`: 'places2' or a checkpoint path)"
-    if pretrained is None: return PConvUNet(size, width=width, fill=fill, alpha=alpha)
+    if pretrained is None: return PConvUNet(size, width=width, fill=fill, alpha=alpha, beta=beta)
     if fill is not None: raise InpaintError(f"pretrained: the Places2 network paints whole holes; fill must be None, got {fill!r}")
     if width != 1: raise InpaintError(f"pretrained: the Places2 weights are the paper's full network; width must be 1, got {width}")
     return pconv_from_naoto(places2_checkpoint(pretrained), layer_size=layer_size)
@@ -298,7 +298,8 @@ def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, 
                   metrics=None, # default: `inpaint_metrics()` (hole RMSE, image RMSE, PSNR)
                   pretrained:str=None, # start from published weights: 'places2' (downloaded once, see `places2_checkpoint`) or the path of that checkpoint; needs `width=1`
                   fill:str=None, # None: the paper's network; 'pyramid' or 'blend': the network corrects that fill (see `PConvUNet`); needs data on [0, 1]; not used (a warning) with `pretrained`
-                  alpha:float=None, # Telea's weight in the 'blend' fill; None: fitted on the training images (`fit_blend_alpha`)
+                  alpha:float=None, # Telea's weight in the 'blend' fill; None: fitted on the training images (`fit_blend`)
+                  beta:float=None, # the biharmonic fill's weight in the 'blend' fill; None: fitted on the training images
                   **kwargs,
                  ) -> PConvLearner:
     "A `PConvLearner`: the paper's partial-convolution U-Net and its loss, with the package's metrics"
@@ -308,8 +309,8 @@ def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, 
     vr = _value_range(dls)
     if fill is not None and vr != (0., 1.): raise InpaintError(f"fill={fill!r}: the classical fills take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
     if pretrained is not None and vr != (0., 1.): raise InpaintError("pretrained: the Places2 weights take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")  # before reading the checkpoint
-    if alpha is None: alpha = fit_blend_alpha(dls) if fill == 'blend' else 0.3
-    model = _pconv_net(size, width, pretrained, fill=fill, alpha=alpha)
+    if fill == 'blend' and (alpha is None or beta is None): fa, fb = fit_blend(dls); alpha, beta = ifnone(alpha, fa), ifnone(beta, fb)
+    model = _pconv_net(size, width, pretrained, fill=fill, alpha=ifnone(alpha, 0.16), beta=ifnone(beta, 0.27))
     lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=vr)
     lf.use_model(model)
     learn = PConvLearner(dls, model, loss_func=lf, lr=lr, metrics=ifnone(metrics, inpaint_metrics()), **kwargs)
@@ -382,7 +383,7 @@ def _pconv_inpainter(recipe, state, device=None, **kwargs):
     "A `PConvInpainter` of saved weights, predicting at the recipe's size"
     hp = recipe.hp
     model = (PConvUNet(256, depth=hp.get('layer_size', 7), norm='imagenet') if hp.get('pretrained') is not None  # the Places2 network
-             else PConvUNet(recipe.size, width=hp.get('width', 1.), fill=hp.get('fill')))  # a 'blend' alpha comes with the weights
+             else PConvUNet(recipe.size, width=hp.get('width', 1.), fill=hp.get('fill')))  # the 'blend' weights come with the weights
     model.load_state_dict(state)
     vr = (-1., 1.) if recipe.normalize else (0., 1.)
     return PConvInpainter(model.to(device).eval(), **{'size': recipe.predict_side, 'value_range': vr, **kwargs})
@@ -392,9 +393,9 @@ PCONV = ModelSpec(PCONV_RECIPE, learner=pconv_learner, fit=_pconv_fit, inpainter
 def pconv_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make_sample_dataset`), a split, or a photo folder
                  *,
                  seed:int=0, # random seed of the run
-                 **overrides, # changes to `PCONV_RECIPE` (`size`, `epochs`, `lr`, `bs`, `width`, `loss`, `fill`, `alpha`, ...) or `inpaint_dls` arguments (`box_size`, `num_workers`)
+                 **overrides, # changes to `PCONV_RECIPE` (`size`, `epochs`, `lr`, `bs`, `width`, `loss`, `fill`, `alpha`, `beta`, ...) or `inpaint_dls` arguments (`box_size`, `num_workers`)
                 ) -> PConvLearner:
-    "The documented CPU recipe `PCONV_RECIPE`: a small PConv U-Net correcting the Telea + pyramid blend, trained at 128 px with random resized crops and extra holes"
+    "The documented CPU recipe `PCONV_RECIPE`: a small PConv U-Net correcting the blend of the classical fills, trained at 128 px with random resized crops and extra holes"
     return PCONV.train(data, seed=seed, **overrides)
 
 # %% ../nbs/04_pconv.ipynb #93bbe6e5

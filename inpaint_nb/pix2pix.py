@@ -11,7 +11,7 @@ from torch import nn, Tensor
 from fastai.vision.all import *
 from fastai.vision.gan import GANModule, GANLoss, GANTrainer, GANLearner, FixedGANSwitcher, set_freeze_model
 from .core import InpaintError
-from .baselines import Inpainter, shrink_to, pyramid_fill, base_fill, fit_blend_alpha
+from .baselines import Inpainter, shrink_to, pyramid_fill, base_fill, fit_blend, register_blend
 from .data import inpaint_dls
 from .metrics import inpaint_metrics
 from .recipes import Recipe, ModelSpec, predict_size
@@ -47,11 +47,11 @@ class UnetGenerator(Module):
                  p:float=0.5, # dropout probability of the `n_dropout` innermost up-steps
                  n_dropout:int=3, # how many innermost up-steps have dropout
                  composite:bool=True, # return the known pixels of the input outside the holes
-                 fill:str='black', # what the holes hold in the input: 'black' (-1, the paper's masked image), 'pyramid' (`pyramid_fill`) or 'blend' (`base_fill`: Telea and the pyramid fill); the last two are refined
-                 alpha:float=0.3, # Telea's weight in the 'blend' fill (0.30-0.35 fitted on the bundled photos); kept with the weights
+                 fill:str='black', # what the holes hold in the input: 'black' (-1, the paper's masked image), 'pyramid' (`pyramid_fill`) or 'blend' (`base_fill`: Telea, biharmonic and pyramid fill); the last two are refined
+                 alpha:float=0.16, # Telea's weight in the 'blend' fill (`BlendFillInpainter`); kept with the weights
+                 beta:float=0.27, # the biharmonic fill's weight in the 'blend' fill; kept with the weights
                 ):
         if fill not in ('black', 'pyramid', 'blend'): raise InpaintError(f"fill: expected 'black', 'pyramid' or 'blend', got {fill!r}")
-        if not 0 <= alpha <= 1: raise InpaintError(f"alpha: expected Telea's weight in [0, 1], got {alpha!r}")
         if not width > 0: raise InpaintError(f"width: expected a filter multiplier > 0, got {width!r}")
         n_downs = ifnone(n_downs, int(math.log2(size)))
         if n_downs < 2: raise InpaintError(f"n_downs: expected at least 2 down-steps (size >= 4), got {n_downs}")
@@ -64,7 +64,7 @@ class UnetGenerator(Module):
                                  [_up(2*ch[i], ch[i-1], p=p if n_downs-i <= n_dropout else 0.) for i in range(n_downs-2, 0, -1)] +
                                  [_up(2*ch[0], out_ch, outer=True)])
         store_attr('n_downs,composite,fill')
-        if fill == 'blend': self.register_buffer('alpha', torch.tensor(float(alpha))); self._zero_last()
+        if fill == 'blend': register_blend(self, alpha, beta); self._zero_last()
 
     def _zero_last(self):
         "Zero the last layer: the output is then the guess itself (tanh(0) = 0 is no correction)"
@@ -78,7 +78,7 @@ class UnetGenerator(Module):
         h, w = image.shape[-2:]
         if self.fill == 'pyramid':
             with torch.no_grad(): guess = pyramid_fill(torch.where(mask.bool(), 0., image), mask, empty=0.)
-        elif self.fill == 'blend': guess = base_fill((image + 1)/2, mask, 'blend', self.alpha)*2 - 1
+        elif self.fill == 'blend': guess = base_fill((image + 1)/2, mask, 'blend', self.alpha, self.beta)*2 - 1
         else: guess = torch.where(mask.bool(), -1., image)
         x = torch.cat([guess, mask], 1)
         m = 2**self.n_downs
@@ -275,8 +275,9 @@ def pix2pix_learner(dls:DataLoaders, # from `inpaint_dls(..., normalize=True)`
                     n_layers:int=3, # discriminator depth (3: 70x70 patches)
                     size:int|None=None, # image size the generator's depth follows (default: from a batch)
                     p:float=0.5, # generator dropout
-                    fill:str='black', # the generator's hole input: 'black' (the paper's), or a fill it refines: 'pyramid' (`pyramid_fill`) or 'blend' (Telea and pyramid fill, `base_fill`)
-                    alpha:float|None=None, # Telea's weight in the 'blend' fill; None: fitted on the training images (`fit_blend_alpha`)
+                    fill:str='black', # the generator's hole input: 'black' (the paper's), or a fill it refines: 'pyramid' (`pyramid_fill`) or 'blend' (Telea, biharmonic and pyramid fill, `base_fill`)
+                    alpha:float|None=None, # Telea's weight in the 'blend' fill; None: fitted on the training images (`fit_blend`)
+                    beta:float|None=None, # the biharmonic fill's weight in the 'blend' fill; None: fitted on the training images
                     pixel:str='l1', # the pixel term of the generator's loss: 'l1' (the paper's) or 'mse' (what hole RMSE scores)
                     n_crit:int=1, # critic batches per switch
                     n_gen:int=1, # generator batches per switch
@@ -290,8 +291,8 @@ def pix2pix_learner(dls:DataLoaders, # from `inpaint_dls(..., normalize=True)`
     if pre_frac is not None and not 0 <= pre_frac < 1: raise InpaintError(f"pre_frac: expected a fraction in [0, 1), got {pre_frac!r}")
     _check_normalized(dls)
     size = ifnone(size, min(dls.one_batch()[0].shape[-2:]))
-    if alpha is None: alpha = fit_blend_alpha(dls) if fill == 'blend' else 0.3
-    gen = init_pix2pix(UnetGenerator(size, width=width, p=p, fill=fill, alpha=alpha))
+    if fill == 'blend' and (alpha is None or beta is None): fa, fb = fit_blend(dls); alpha, beta = ifnone(alpha, fa), ifnone(beta, fb)
+    gen = init_pix2pix(UnetGenerator(size, width=width, p=p, fill=fill, alpha=ifnone(alpha, 0.16), beta=ifnone(beta, 0.27)))
     crit = init_pix2pix(PatchDiscriminator(width=width, n_layers=n_layers))
     opt_func = partial(Adam, mom=0.5, sqr_mom=0.999, eps=1e-8, wd=0.)
     learn = Pix2PixLearner(dls, gen, crit, gan_mode=gan_mode, l1_weight=l1_weight, hole_weight=hole_weight, pixel=pixel,
@@ -413,7 +414,7 @@ def _pix2pix_fit(learn, epochs, lr, cbs=None, start_epoch=0): learn.fit_flat_lin
 def _pix2pix_inpainter(recipe, state, device=None, **kwargs):
     "A `Pix2PixInpainter` of the generator in saved `Pix2PixLearner` weights, predicting at the recipe's size"
     hp = recipe.hp
-    gen = UnetGenerator(recipe.size, width=hp.get('width', 1.), p=hp.get('p', 0.5), fill=hp.get('fill', 'black'))  # a 'blend' alpha comes with the weights
+    gen = UnetGenerator(recipe.size, width=hp.get('width', 1.), p=hp.get('p', 0.5), fill=hp.get('fill', 'black'))  # the 'blend' weights come with the weights
     gen.load_state_dict({k[len('generator.'):]: v for k, v in state.items() if k.startswith('generator.')})
     return Pix2PixInpainter(gen.to(device).eval(), **{'size': recipe.predict_side, **kwargs})
 
@@ -422,7 +423,7 @@ PIX2PIX = ModelSpec(PIX2PIX_RECIPE, learner=_pix2pix_learner, fit=_pix2pix_fit, 
 def pix2pix_recipe(data, # a dataset folder with `train/` and `valid/` (e.g. `make_sample_dataset`), a split, or a photo folder
                    *,
                    seed:int=0, # random seed of the run
-                   **overrides, # changes to `PIX2PIX_RECIPE` (`size`, `epochs`, `lr`, `width`, `pre_epochs`, `pre_lr`, `fill`, `alpha`, `pixel`, ...) or `inpaint_dls` arguments (`box_size`)
+                   **overrides, # changes to `PIX2PIX_RECIPE` (`size`, `epochs`, `lr`, `width`, `pre_epochs`, `pre_lr`, `fill`, `alpha`, `beta`, `pixel`, ...) or `inpaint_dls` arguments (`box_size`)
                   ) -> Pix2PixLearner:
-    "The documented CPU recipe `PIX2PIX_RECIPE`: a small Pix2Pix at 128 px whose generator corrects the Telea + pyramid blend, pre-trained with the pixel loss for 2/3 of the epochs, then trained adversarially"
+    "The documented CPU recipe `PIX2PIX_RECIPE`: a small Pix2Pix at 128 px whose generator corrects the blend of the classical fills, pre-trained with the pixel loss for 2/3 of the epochs, then trained adversarially"
     return PIX2PIX.train(data, seed=seed, **overrides)
