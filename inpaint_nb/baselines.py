@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 from torch import Tensor
 import torch.nn as nn, torch.nn.functional as F
-from fastcore.basics import store_attr
+from fastcore.basics import store_attr, ifnone
 from fastprogress.fastprogress import progress_bar
 from torchvision.transforms.functional import to_tensor
 from .core import InpaintError, mask_tensor, composite, load_rgb, atomic_write, _as_float_image, _like
@@ -294,12 +294,18 @@ def fit_blend(data, # `DataLoaders` (their training items), or a `load_split` fr
               default:tuple=None, # `(alpha, beta)` when `data` has no ground truth or holes (e.g. a plain photo folder); None: `BlendFillInpainter`'s defaults
              ) -> tuple:
     "The weights `(alpha, beta)` of Telea and the biharmonic fill in `BlendFillInpainter`, fitted by least squares on `data`'s training images"
+    b = BlendFillInpainter(*(default or ()))
     split = _as_split(getattr(getattr(data, 'train', None), 'items', data))
-    if any(c not in split or split[c].isna().any() for c in ('ground_truth', 'boxes')):
-        return tuple(default) if default is not None else (BlendFillInpainter().alpha, BlendFillInpainter().beta)
-    idx = np.unique(np.linspace(0, len(split) - 1, min(n, len(split))).round().astype(int))
-    b = BlendFillInpainter().fit(split.iloc[idx])
+    if all(c in split and split[c].notna().all() for c in ('ground_truth', 'boxes')):
+        b.fit(split.iloc[np.unique(np.linspace(0, len(split) - 1, min(n, len(split))).round().astype(int))])
     return b.alpha, b.beta
+
+# %% ../nbs/03_baselines.ipynb #4b403dcf
+def _blend_kwargs(dls, fill, alpha=None, beta=None) -> dict:
+    "The 'blend' weights a learner gives its network: those given, the others fitted on `dls` (`fit_blend`); none for other fills"
+    if fill != 'blend': return {}
+    if alpha is None or beta is None: fa, fb = fit_blend(dls); alpha, beta = ifnone(alpha, fa), ifnone(beta, fb)
+    return dict(alpha=alpha, beta=beta)
 
 # %% ../nbs/03_baselines.ipynb #0ac7012d
 def plot_leaderboard(lb:pd.DataFrame, # a `leaderboard`

@@ -11,7 +11,7 @@ from fastai.vision.all import *
 from .core import *
 from .data import inpaint_dls, unnormalize
 from .metrics import inpaint_metrics
-from .baselines import Inpainter, shrink_to, base_fill, fit_blend, register_blend
+from .baselines import Inpainter, shrink_to, base_fill, register_blend, _blend_kwargs
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
@@ -279,9 +279,9 @@ def _value_range(dls):
     return (-a/(b - a), (1 - a)/(b - a))
 
 # %% ../nbs/04_pconv.ipynb #d30967f2
-def _pconv_net(size, width=1., pretrained=None, layer_size=7, fill=None, alpha=0.16, beta=0.27):
+def _pconv_net(size, width=1., pretrained=None, layer_size=7, fill=None, **blend):
     "A fresh `PConvUNet` for `size`, or the published Places2 network (`pretrained`: 'places2' or a checkpoint path)"
-    if pretrained is None: return PConvUNet(size, width=width, fill=fill, alpha=alpha, beta=beta)
+    if pretrained is None: return PConvUNet(size, width=width, fill=fill, **blend)   # `blend`: its 'blend' weights
     if fill is not None: raise InpaintError(f"pretrained: the Places2 network paints whole holes; fill must be None, got {fill!r}")
     if width != 1: raise InpaintError(f"pretrained: the Places2 weights are the paper's full network; width must be 1, got {width}")
     return pconv_from_naoto(places2_checkpoint(pretrained), layer_size=layer_size)
@@ -309,8 +309,7 @@ def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, 
     vr = _value_range(dls)
     if fill is not None and vr != (0., 1.): raise InpaintError(f"fill={fill!r}: the classical fills take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
     if pretrained is not None and vr != (0., 1.): raise InpaintError("pretrained: the Places2 weights take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")  # before reading the checkpoint
-    if fill == 'blend' and (alpha is None or beta is None): fa, fb = fit_blend(dls); alpha, beta = ifnone(alpha, fa), ifnone(beta, fb)
-    model = _pconv_net(size, width, pretrained, fill=fill, alpha=ifnone(alpha, 0.16), beta=ifnone(beta, 0.27))
+    model = _pconv_net(size, width, pretrained, fill=fill, **_blend_kwargs(dls, fill, alpha, beta))
     lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=vr)
     lf.use_model(model)
     learn = PConvLearner(dls, model, loss_func=lf, lr=lr, metrics=ifnone(metrics, inpaint_metrics()), **kwargs)

@@ -11,7 +11,7 @@ from torch import nn, Tensor
 from fastai.vision.all import *
 from fastai.vision.gan import GANModule, GANLoss, GANTrainer, GANLearner, FixedGANSwitcher, set_freeze_model
 from .core import InpaintError
-from .baselines import Inpainter, shrink_to, pyramid_fill, base_fill, fit_blend, register_blend
+from .baselines import Inpainter, shrink_to, pyramid_fill, base_fill, register_blend, _blend_kwargs
 from .data import inpaint_dls
 from .metrics import inpaint_metrics
 from .recipes import Recipe, ModelSpec, predict_size
@@ -291,8 +291,7 @@ def pix2pix_learner(dls:DataLoaders, # from `inpaint_dls(..., normalize=True)`
     if pre_frac is not None and not 0 <= pre_frac < 1: raise InpaintError(f"pre_frac: expected a fraction in [0, 1), got {pre_frac!r}")
     _check_normalized(dls)
     size = ifnone(size, min(dls.one_batch()[0].shape[-2:]))
-    if fill == 'blend' and (alpha is None or beta is None): fa, fb = fit_blend(dls); alpha, beta = ifnone(alpha, fa), ifnone(beta, fb)
-    gen = init_pix2pix(UnetGenerator(size, width=width, p=p, fill=fill, alpha=ifnone(alpha, 0.16), beta=ifnone(beta, 0.27)))
+    gen = init_pix2pix(UnetGenerator(size, width=width, p=p, fill=fill, **_blend_kwargs(dls, fill, alpha, beta)))
     crit = init_pix2pix(PatchDiscriminator(width=width, n_layers=n_layers))
     opt_func = partial(Adam, mom=0.5, sqr_mom=0.999, eps=1e-8, wd=0.)
     learn = Pix2PixLearner(dls, gen, crit, gan_mode=gan_mode, l1_weight=l1_weight, hole_weight=hole_weight, pixel=pixel,
