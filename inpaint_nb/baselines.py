@@ -20,9 +20,10 @@ from .metrics import error_sums, ssim, _psnr
 from .data import load_split, load_item
 
 # %% auto #0
-__all__ = ['Inpainter', 'shrink_to', 'MeanFillInpainter', 'pyramid_fill', 'PyramidFillInpainter', 'OpenCVInpainter',
-           'biharmonic_fill', 'BiharmonicInpainter', 'BlendFillInpainter', 'base_fill', 'register_blend', 'evaluate',
-           'fit_blend', 'plot_leaderboard', 'leaderboard', 'save_predictions', 'write_submission', 'score_submission']
+__all__ = ['BLEND_WEIGHTS', 'Inpainter', 'shrink_to', 'MeanFillInpainter', 'pyramid_fill', 'PyramidFillInpainter',
+           'OpenCVInpainter', 'biharmonic_fill', 'BiharmonicInpainter', 'BlendFillInpainter', 'base_fill',
+           'register_blend', 'evaluate', 'fit_blend', 'plot_leaderboard', 'leaderboard', 'save_predictions',
+           'write_submission', 'score_submission']
 
 # %% ../nbs/03_baselines.ipynb #5054a0fc
 def _inputs(images, masks):
@@ -172,11 +173,13 @@ def _constrained_lsq(G:Tensor, b:Tensor) -> tuple:
     w = min(cands, key=f)
     return float(w[0]), float(w[1])
 
+BLEND_WEIGHTS = (0.16, 0.27)   # Telea's and the biharmonic fill's weights fitted on all the bundled photos: the defaults everywhere
+
 class BlendFillInpainter(Inpainter):
     "`alpha`·Telea + `beta`·biharmonic + (1 − `alpha` − `beta`)·pyramid fill; `fit` chooses the weights on images with ground truth"
     name, bs = 'classical_blend', 32
-    def __init__(self, alpha:float=0.16, # weight of Telea (0.14-0.17 fitted on the bundled photos)
-                 beta:float=0.27, # weight of the biharmonic fill (0.22-0.31 fitted on the bundled photos)
+    def __init__(self, alpha:float=BLEND_WEIGHTS[0], # weight of Telea (0.14-0.17 fitted per fold on the bundled photos)
+                 beta:float=BLEND_WEIGHTS[1], # weight of the biharmonic fill (0.22-0.31 fitted per fold on the bundled photos)
                 ):
         if not (0 <= alpha and 0 <= beta and alpha + beta <= 1 + 1e-9):
             raise InpaintError(f"alpha {alpha!r}, beta {beta!r}: the weights must be >= 0 with alpha + beta <= 1")
@@ -208,8 +211,8 @@ _BASE_FILLS = ('pyramid', 'blend')
 def base_fill(images:Tensor, # `(N,3,H,W)` on [0, 1], on any device; what is under the holes is ignored
               masks:Tensor, # `(N,1,H,W)` hole masks (1 = hole)
               fill:str='blend', # 'pyramid' (`pyramid_fill`) or 'blend' (`BlendFillInpainter`: Telea, biharmonic and pyramid fill)
-              alpha:float=0.16, # Telea's weight in 'blend' (a float or a 0-d tensor)
-              beta:float=0.27, # the biharmonic fill's weight in 'blend' (a float or a 0-d tensor)
+              alpha:float=BLEND_WEIGHTS[0], # Telea's weight in 'blend' (a float or a 0-d tensor)
+              beta:float=BLEND_WEIGHTS[1], # the biharmonic fill's weight in 'blend' (a float or a 0-d tensor)
              ) -> Tensor:
     "The classical fill a learned model refines, on the device and dtype of `images`; known pixels exact"
     if fill not in _BASE_FILLS: raise InpaintError(f"fill: expected 'pyramid' or 'blend', got {fill!r}")

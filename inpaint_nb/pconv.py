@@ -11,7 +11,7 @@ from fastai.vision.all import *
 from .core import *
 from .data import inpaint_dls, unnormalize
 from .metrics import inpaint_metrics
-from .baselines import Inpainter, shrink_to, base_fill, register_blend, _blend_kwargs
+from .baselines import Inpainter, shrink_to, base_fill, register_blend, _blend_kwargs, BLEND_WEIGHTS
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
@@ -113,8 +113,8 @@ class PConvUNet(Module):
                  depth:int=None, # number of encoder levels; default `log2(size) - 1`
                  norm:str=None, # None, or 'imagenet': the network works on ImageNet-normalised images (as published Places2 weights do); its inputs and `raw` stay on [0, 1]
                  fill:str=None, # None: the paper's network paints the holes; 'pyramid' or 'blend' (`base_fill`): it predicts a correction added to that fill, from a zero last layer
-                 alpha:float=0.16, # Telea's weight in the 'blend' fill (`BlendFillInpainter`); kept with the weights
-                 beta:float=0.27, # the biharmonic fill's weight in the 'blend' fill; kept with the weights
+                 alpha:float=BLEND_WEIGHTS[0], # Telea's weight in the 'blend' fill (`BlendFillInpainter`); kept with the weights
+                 beta:float=BLEND_WEIGHTS[1], # the biharmonic fill's weight in the 'blend' fill; kept with the weights
                 ):
         depth = ifnone(depth, int(math.log2(size)) - 1)
         if depth < 1: raise InpaintError(f"size: {size} px is too small for a U-Net (needs depth >= 1)")

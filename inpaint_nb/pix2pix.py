@@ -11,7 +11,7 @@ from torch import nn, Tensor
 from fastai.vision.all import *
 from fastai.vision.gan import GANModule, GANLoss, GANTrainer, GANLearner, FixedGANSwitcher, set_freeze_model
 from .core import InpaintError
-from .baselines import Inpainter, shrink_to, pyramid_fill, base_fill, register_blend, _blend_kwargs
+from .baselines import Inpainter, shrink_to, pyramid_fill, base_fill, register_blend, _blend_kwargs, BLEND_WEIGHTS
 from .data import inpaint_dls
 from .metrics import inpaint_metrics
 from .recipes import Recipe, ModelSpec, predict_size
@@ -48,8 +48,8 @@ class UnetGenerator(Module):
                  n_dropout:int=3, # how many innermost up-steps have dropout
                  composite:bool=True, # return the known pixels of the input outside the holes
                  fill:str='black', # what the holes hold in the input: 'black' (-1, the paper's masked image), 'pyramid' (`pyramid_fill`) or 'blend' (`base_fill`: Telea, biharmonic and pyramid fill); the last two are refined
-                 alpha:float=0.16, # Telea's weight in the 'blend' fill (`BlendFillInpainter`); kept with the weights
-                 beta:float=0.27, # the biharmonic fill's weight in the 'blend' fill; kept with the weights
+                 alpha:float=BLEND_WEIGHTS[0], # Telea's weight in the 'blend' fill (`BlendFillInpainter`); kept with the weights
+                 beta:float=BLEND_WEIGHTS[1], # the biharmonic fill's weight in the 'blend' fill; kept with the weights
                 ):
         if fill not in ('black', 'pyramid', 'blend'): raise InpaintError(f"fill: expected 'black', 'pyramid' or 'blend', got {fill!r}")
         if not width > 0: raise InpaintError(f"width: expected a filter multiplier > 0, got {width!r}")
