@@ -15,7 +15,7 @@ from .metrics import inpaint_metrics
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
-__all__ = ['FourierUnit', 'SpectralTransform', 'FFC', 'FFCBnAct', 'FFCResBlock', 'LamaGenerator']
+__all__ = ['BIG_LAMA_CONFIG', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCBnAct', 'FFCResBlock', 'LamaGenerator', 'LamaNet']
 
 # %% ../nbs/06a_lama.ipynb #1db4ecec
 def _fft_dtype(t): return t if t.dtype in (torch.float32, torch.float64) else t.float()
@@ -141,3 +141,44 @@ class LamaGenerator(Module):
         self.model = nn.Sequential(*layers)
 
     def forward(self, x:Tensor) -> Tensor: return self.model(x)
+
+# %% ../nbs/06a_lama.ipynb #7b194f1d
+BIG_LAMA_CONFIG = dict(ngf=64, n_downsampling=3, n_blocks=18, ratio_g=0.75)   # configs/training/big-lama.yaml, `generator:`
+
+# %% ../nbs/06a_lama.ipynb #50fae607
+def _pad_symmetric(x, ph, pw):
+    "Pad the bottom by `ph` and the right by `pw` rows/columns mirrored with the edge repeated (numpy's `mode='symmetric'`)"
+    def idx(n, p):
+        i = torch.arange(n + p, device=x.device) % (2*n)
+        return torch.where(i < n, i, 2*n - 1 - i)
+    if ph: x = x[..., idx(x.shape[-2], ph), :]
+    if pw: x = x[..., idx(x.shape[-1], pw)]
+    return x
+
+# %% ../nbs/06a_lama.ipynb #0d1c549c
+class LamaNet(Module):
+    "LaMa as the package uses networks: `forward(image, hole_mask)` on [0, 1] returns the composite; the raw output stays in `raw`"
+    def __init__(self, ngf:int=64, # channels after the first convolution (64 in big-lama)
+                 n_blocks:int=18, # FFC residual blocks (18 in big-lama)
+                 n_downsampling:int=3, # stride-2 steps
+                 ratio_g:float=0.75, # global fraction of the channels in the residual blocks
+                ):
+        if not (isinstance(ngf, int) and ngf >= 1): raise InpaintError(f"ngf: expected an integer >= 1, got {ngf!r}")
+        if not (isinstance(n_blocks, int) and n_blocks >= 0): raise InpaintError(f"n_blocks: expected an integer >= 0, got {n_blocks!r}")
+        self.generator = LamaGenerator(4, 3, ngf, n_downsampling, n_blocks, ratio_g)
+        store_attr('ngf,n_blocks,n_downsampling,ratio_g')
+        self.multiple = max(8, 2**n_downsampling)   # LaMa's prediction pads to multiples of 8
+        self.raw = self.hole = None
+
+    @property
+    def config(self) -> dict: return dict(ngf=self.ngf, n_downsampling=self.n_downsampling, n_blocks=self.n_blocks, ratio_g=self.ratio_g)
+
+    def forward(self, image:Tensor, # `(N,3,H,W)` on [0, 1]
+                mask:Tensor, # `(N,1,H,W)`, 1 = hole
+               ) -> Tensor:
+        kind, image = type(image), image.as_subclass(Tensor)
+        hole = mask.as_subclass(Tensor).to(image.dtype)
+        h, w = image.shape[-2:]
+        x = _pad_symmetric(torch.cat([image*(1 - hole), hole], 1), -h % self.multiple, -w % self.multiple)
+        self.raw, self.hole = self.generator(x)[..., :h, :w], hole
+        return torch.where(hole.bool(), self.raw, image).as_subclass(kind)
