@@ -15,7 +15,8 @@ from .metrics import inpaint_metrics
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
-__all__ = ['BIG_LAMA_CONFIG', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCBnAct', 'FFCResBlock', 'LamaGenerator', 'LamaNet']
+__all__ = ['BIG_LAMA_CONFIG', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCBnAct', 'FFCResBlock', 'LamaGenerator', 'LamaNet',
+           'load_tensors', 'lama_from_checkpoint']
 
 # %% ../nbs/06a_lama.ipynb #1db4ecec
 def _fft_dtype(t): return t if t.dtype in (torch.float32, torch.float64) else t.float()
@@ -182,3 +183,103 @@ class LamaNet(Module):
         x = _pad_symmetric(torch.cat([image*(1 - hole), hole], 1), -h % self.multiple, -w % self.multiple)
         self.raw, self.hole = self.generator(x)[..., :h, :w], hole
         return torch.where(hole.bool(), self.raw, image).as_subclass(kind)
+
+# %% ../nbs/06a_lama.ipynb #244b073f
+_TENSOR_GLOBALS = {('collections', 'OrderedDict'), ('torch', 'Size'), ('torch', 'Tensor'), ('torch._tensor', 'Tensor'), ('torch.nn.parameter', 'Parameter'),
+                   *(('torch._utils', f) for f in ('_rebuild_tensor', '_rebuild_tensor_v2', '_rebuild_tensor_v3', '_rebuild_parameter',
+                                                   '_rebuild_parameter_with_state', '_rebuild_from_type_v2'))}
+
+class _Opaque(dict):
+    "Stands in for a pickled object that is not a tensor or container: none of its code runs; it keeps the items and state the pickle gives it"
+    _what = '?'
+    def __new__(cls, *args, **kwargs): return dict.__new__(cls)
+    def __init__(self, *args, **kwargs): pass
+    def __setstate__(self, state): self._state = state
+    def append(self, v): self.setdefault('_items', []).append(v)
+    def extend(self, vs): self.setdefault('_items', []).extend(vs)
+    def __repr__(self): return f"<{self._what}, not loaded>"
+
+class _TensorsOnly(pickle.Unpickler):
+    "Unpickler resolving only tensors, storages, dtypes and `OrderedDict`; any other global becomes an `_Opaque` class"
+    def find_class(self, module, name):
+        if (module, name) in _TENSOR_GLOBALS or (module == 'torch' and isinstance(getattr(torch, name, None), torch.dtype)):
+            return super().find_class(module, name)
+        return type(name, (_Opaque,), {'_what': f'{module}.{name}'})
+
+_tensors_only = types.SimpleNamespace(__name__='inpaint_nb.lama._tensors_only', Unpickler=_TensorsOnly,
+                                      load=lambda f, **kw: _TensorsOnly(f, **kw).load())   # a `pickle_module` for `torch.load`
+
+# %% ../nbs/06a_lama.ipynb #6eab0ddd
+def load_tensors(path, # a PyTorch checkpoint file (e.g. LaMa's `best.ckpt`)
+                ):
+    "A checkpoint file's tensors, dicts and lists, read without running pickled code: any other object becomes an inert placeholder"
+    p = Path(path).expanduser()
+    if not p.is_file(): raise InpaintError(f"{p}: no such checkpoint file")
+    try: return torch.load(p, map_location='cpu', weights_only=False, pickle_module=_tensors_only)
+    except Exception as e:
+        msg = ' '.join(str(e).split())[:100]
+        raise InpaintError(f"{p}: not a readable PyTorch checkpoint (truncated or another format? {type(e).__name__}: {msg})") from None
+
+# %% ../nbs/06a_lama.ipynb #c37572c2
+_FIRST = 'generator.model.1.ffc.convl2l.weight'
+
+def _generator_state(ckpt, where):
+    "The `generator.` tensors of a LaMa training checkpoint (or of a state dict holding them)"
+    if not isinstance(ckpt, dict): raise InpaintError(f"{where}: expected a dict, got {type(ckpt).__name__}")
+    if 'state_dict' in ckpt: sd = ckpt['state_dict']
+    elif _FIRST in ckpt: sd = ckpt
+    else: raise InpaintError(f"{where}: no 'state_dict' entry (keys: {', '.join(map(str, list(ckpt)[:6]))}); expected LaMa's training checkpoint (big-lama/models/best.ckpt)")
+    if not isinstance(sd, dict): raise InpaintError(f"{where}: its 'state_dict' is a {type(sd).__name__}, not a dict")
+    gen = {k: v for k, v in sd.items() if isinstance(k, str) and k.startswith('generator.') and isinstance(v, Tensor)}
+    if _FIRST not in gen:
+        raise InpaintError(f"{where}: no LaMa generator in its state_dict (no {_FIRST}; {len(gen)} 'generator.' tensors): a checkpoint of another network?")
+    return gen
+
+def _lama_config(sd):
+    "The `LamaNet` arguments that the shapes of a generator state dict imply"
+    ngf = sd[_FIRST].shape[0]
+    count = lambda pat: sum(bool(re.fullmatch(pat, k)) for k in sd)
+    n_down = max(1, count(r'generator\.model\.\d+\.ffc\.convl2l\.weight') - 1)
+    g = sd.get(f'generator.model.{1 + n_down}.ffc.convl2g.weight')
+    return dict(ngf=ngf, n_downsampling=n_down, n_blocks=count(r'generator\.model\.\d+\.conv1\.ffc\.convl2l\.weight'),
+                ratio_g=g.shape[0]/min(1024, ngf*2**n_down) if g is not None else 0.)
+
+# %% ../nbs/06a_lama.ipynb #0cdd942a
+def lama_from_checkpoint(ckpt, # LaMa's checkpoint file (`big-lama/models/best.ckpt`), its loaded dict, or a state dict of `generator.` tensors
+                        ) -> LamaNet:
+    "The generator of a LaMa training checkpoint as a `LamaNet`; the configuration comes from the weights' shapes, the file is read without running pickled code"
+    where = str(ckpt) if isinstance(ckpt, (str, Path)) else 'checkpoint'
+    if isinstance(ckpt, (str, Path)): ckpt = load_tensors(ckpt)
+    sd = _generator_state(ckpt, where)
+    cfg = _lama_config(sd)
+    desc = f"LaMa's generator (ngf={cfg['ngf']}, n_blocks={cfg['n_blocks']}, ratio_g={cfg['ratio_g']:g})"
+    try:
+        with torch.device('meta'): want = {k: tuple(v.shape) for k, v in LamaNet(**cfg).state_dict().items()}
+    except Exception as e: raise InpaintError(f"{where}: its shapes imply no LaMa generator ({desc}: {type(e).__name__})") from None
+    got = {k: tuple(v.shape) for k, v in sd.items()}
+    missing = [k for k in want if k not in got and not k.endswith('num_batches_tracked')]
+    extra, bad = [k for k in got if k not in want], [f"{k} {got[k]} (expected {want[k]})" for k in want if k in got and got[k] != want[k]]
+    if missing or extra or bad:
+        raise InpaintError(f"{where}: does not fit {desc}: " + '; '.join(filter(None, [
+            f"{len(missing)} missing, e.g. {missing[0]}" if missing else '', f"{len(extra)} unexpected, e.g. {extra[0]}" if extra else '',
+            f"{len(bad)} of another shape, e.g. {bad[0]}" if bad else ''])))
+    net = LamaNet(**cfg)
+    net.load_state_dict({**net.state_dict(), **{k: v if k.endswith('num_batches_tracked') else v.float() for k, v in sd.items()}})
+    return net
+
+# %% ../nbs/06a_lama.ipynb #5fecbca6
+def _fake_lama_checkpoint(seed=0, hyper_parameters=None, **config):
+    "Random weights of LaMa's generator (`BIG_LAMA_CONFIG` changed by `config`) in the layout of LaMa's Lightning checkpoint `best.ckpt` (for tests)"
+    g = torch.Generator().manual_seed(seed)
+    with torch.device('meta'): shapes = {k: v.shape for k, v in LamaNet(**{**BIG_LAMA_CONFIG, **config}).state_dict().items()}
+    def rand(k, s):
+        if k.endswith('num_batches_tracked'): return torch.tensor(250000)
+        if k.endswith('running_var') or (k.endswith('.weight') and len(s) == 1): return torch.rand(s, generator=g) + 0.5   # BatchNorm variances and scales
+        if len(s) == 1: return torch.randn(s, generator=g)*0.1                                                             # biases and means
+        return torch.randn(s, generator=g)*(2/math.prod(s[1:]))**0.5
+    sd = {k: rand(k, s) for k, s in shapes.items()}
+    sd |= {'discriminator.model0.0.weight': torch.randn(8, 3, 4, 4, generator=g), 'discriminator.model0.0.bias': torch.zeros(8),
+           'loss_resnet_pl.impl.conv1.weight': torch.randn(8, 3, 3, 3, generator=g), 'val_evaluator.scores.ssim.num_batches': torch.tensor(3.)}
+    return {'epoch': 39, 'global_step': 1000000, 'pytorch-lightning_version': '1.2.9', 'state_dict': OrderedDict(sd),
+            'callbacks': {}, 'optimizer_states': [{'state': {}, 'param_groups': [{'lr': 1e-3}]}], 'lr_schedulers': [],
+            'hparams_name': 'kwargs', 'hyper_parameters': hyper_parameters if hyper_parameters is not None else {'config': {'generator': dict(kind='ffc_resnet', **config)}}}
