@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #a760ad9c
 from __future__ import annotations
-import os, threading, warnings, numpy as np, torch
+import os, re, stat, glob, threading, warnings, numpy as np, torch
 from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 from torch import Tensor
@@ -12,7 +12,7 @@ from torchvision.transforms.functional import to_tensor
 
 # %% auto #0
 __all__ = ['InpaintError', 'as_box', 'check_boxes', 'create_mask', 'mask_tensor', 'apply_mask', 'composite', 'load_rgb',
-           'atomic_write']
+           'sweep_tmp', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #5bbea1bf
 # fastai 2.8 decorates a few functions with `torch.jit.script` when it is imported, and torch >= 2.10 answers each import with a
@@ -148,18 +148,55 @@ def load_rgb(path, # any file PIL can read: grayscale, RGBA, palette, 16-bit, ..
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as e:
         raise InpaintError(f"{path}: cannot read the image ({e})") from e
 
+# %% ../nbs/00_core.ipynb #b7d2e1a0
+_TMP_NAME = re.compile(r'^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-\d+$')
+
+def _alive(pid):
+    "Whether process `pid` runs (where that cannot be asked, it is taken to run)"
+    if os.name != 'posix': return True
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except OSError: return True
+    return True
+
+def sweep_tmp(folder, # the folder to clean
+              name:str='*', # the target file whose temporary files to remove (a glob pattern), default all
+             ) -> list:
+    "Remove the temporary files `atomic_write` left in `folder` when their writing process died (a kill); returns their paths"
+    if not Path(folder).is_dir(): return []
+    gone = []
+    for f in Path(folder).glob(f".{name if name == '*' else glob.escape(name)}.tmp-*"):
+        m = _TMP_NAME.match(f.name)
+        if m and not _alive(int(m['pid'])) and f.is_file() and not f.is_symlink():
+            f.unlink(missing_ok=True); gone.append(f)
+    return sorted(gone)
+
 # %% ../nbs/00_core.ipynb #0212d935
-def atomic_write(path, # destination file
+def _file_kind(mode):
+    for test, kind in ((stat.S_ISLNK, 'a symbolic link'), (stat.S_ISDIR, 'a folder'), (stat.S_ISFIFO, 'a FIFO'), (stat.S_ISCHR, 'a character device'),
+                       (stat.S_ISBLK, 'a block device'), (stat.S_ISSOCK, 'a socket')):
+        if test(mode): return kind
+    return 'not a regular file'
+
+def atomic_write(path, # destination file: a regular file or a new name (a link, device or FIFO is refused)
                  write, # `write(tmp_path)` writes the content to the temporary path it is given
                 ) -> Path:
     "Write `path` through a temporary file in the same folder and an atomic rename"
     path = Path(path)
+    try: mode = os.lstat(path).st_mode
+    except FileNotFoundError: mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise InpaintError(f"{path}: is {_file_kind(mode)}, not a regular file; the package writes only regular files (give another path)")
     path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_tmp(path.parent, path.name)   # temporary files of a writer that was killed
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     try:
         write(tmp)
         with open(tmp, 'rb+') as f: os.fsync(f.fileno())   # on the disk before it replaces the old version
         os.replace(tmp, path)
+    except OSError as e:   # e.g. a full disk: say which file could not be written
+        if e.filename is not None and Path(e.filename) not in (tmp, path): raise
+        raise type(e)(e.errno, f"cannot write {path}: {e.strerror or e}") from None
     finally:
         if tmp.exists(): tmp.unlink()
     _fsync_dir(path.parent)
@@ -172,3 +209,4 @@ def _fsync_dir(d):
     try: os.fsync(fd)
     except OSError: pass
     finally: os.close(fd)
+

@@ -5,7 +5,7 @@
 # %% ../nbs/08_runs.ipynb #6ab7f23b
 from __future__ import annotations
 import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
-import json, platform, random, math, sys
+import json, platform, random, math, sys, pickle, pickletools
 from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -18,14 +18,15 @@ from fastai.learner import Recorder, noop   # fastai's own `noop`, the one `lear
 from fastai.callback.progress import ProgressCallback
 from fastai.distributed import DistributedDL
 from fastai.torch_core import set_seed, default_device, to_device
-from .core import InpaintError, atomic_write
+from .core import InpaintError, atomic_write, sweep_tmp
 from .recipes import Recipe
 from .pconv import PCONV
 from .pix2pix import PIX2PIX
 from .distributed import rank, world_size, is_main, check_processes, check_launcher, setup, teardown, broadcast_object, launch, DDPTrainer, unwrap
 
 # %% auto #0
-__all__ = ['REGISTRY_COLS', 'Run', 'registry', 'RunTracker', 'train_run', 'resume', 'best_run', 'load_inpainter', 'validate_run']
+__all__ = ['REGISTRY_COLS', 'Run', 'registry', 'RunTracker', 'EpochLines', 'train_run', 'resume', 'best_run', 'load_inpainter',
+           'validate_run']
 
 # %% ../nbs/08_runs.ipynb #094150ed
 MODELS = {'pconv': PCONV, 'pix2pix': PIX2PIX}
@@ -46,23 +47,101 @@ def _now(): return datetime.now(timezone.utc).isoformat(timespec='seconds')
 
 def _write_json(path, obj): atomic_write(path, lambda p: p.write_text(json.dumps(obj, indent=2, default=str)))
 
+class _Damaged(InpaintError):
+    "A file of a run folder that is damaged or belongs to something else (the run's status becomes 'damaged')"
+
 def _read_json(path):
-    try: return json.loads(Path(path).read_text())
-    except (OSError, ValueError) as e: raise InpaintError(f"{path}: cannot read ({e})") from None
+    try: d = json.loads(Path(path).read_text())
+    except OSError as e: raise InpaintError(f"{path}: cannot read ({e.strerror or e})") from None
+    except ValueError as e: raise _Damaged(f"{path}: damaged, not JSON ({e})") from None
+    if not isinstance(d, dict): raise _Damaged(f"{path}: damaged, expected a JSON object, got {type(d).__name__}")
+    return d
 
-def _save_ckpt(path, obj): atomic_write(path, lambda p: torch.save(obj, p))
+def _plain(o):
+    "`o` with numpy arrays and scalars as tensors and numbers, fastcore `L`s as lists: what `torch.load(weights_only=True)` reads back"
+    if isinstance(o, dict): return {k: _plain(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple, L)): return type(o)(_plain(v) for v in o) if isinstance(o, tuple) else [_plain(v) for v in o]
+    if isinstance(o, np.ndarray): return torch.from_numpy(o.astype(np.int64) if o.dtype.kind == 'u' else o.copy())
+    if isinstance(o, np.generic): return o.item()
+    return o
 
-def _load_ckpt(path):
+def _save_ckpt(path, obj): atomic_write(path, lambda p: torch.save(_plain(obj), p))
+
+# What checkpoints written before issue 22 hold besides tensors: NumPy arrays (the NumPy RNG state) and scalars, and fastai's
+# optimizer hyperparameters as a fastcore `L`. Rebuilding these runs no code, so older run folders still resume exactly.
+_npc = getattr(np, '_core', None) or np.core   # NumPy 2 / 1
+_OLD_CKPT_GLOBALS = [np.ndarray, np.dtype, type(np.dtype(np.uint32)), type(np.dtype(np.float64)), _npc.multiarray._reconstruct, _npc.multiarray.scalar, L]
+_CODE_OPS = {'GLOBAL', 'STACK_GLOBAL', 'INST', 'OBJ', 'REDUCE', 'NEWOBJ', 'NEWOBJ_EX', 'EXT1', 'EXT2', 'EXT4'}
+
+def _pickled_code(path):
+    "The globals a (zip or plain) pickle file would import, read without running it; empty when it holds none"
+    try: return torch.serialization.get_unsafe_globals_in_checkpoint(path)
+    except Exception: pass   # not a zip checkpoint: read the pickle's opcodes
+    names, strs = [], []
+    try:
+        with open(path, 'rb') as f:
+            for op, arg, _ in pickletools.genops(f):
+                if isinstance(arg, str): strs.append(arg)
+                if op.name == 'GLOBAL': names.append(arg.replace(' ', '.'))
+                elif op.name == 'STACK_GLOBAL': names.append('.'.join(strs[-2:]))
+                elif op.name in _CODE_OPS and not names: names.append(op.name)
+    except Exception: pass
+    return names
+
+def _load_ckpt(path, need=('model',)):
+    "A checkpoint read with `weights_only=True` (nothing in it runs), holding `need`; one-line `InpaintError`s naming the file"
     path = Path(path)
     if not path.is_file(): raise InpaintError(f"{path}: no such checkpoint")
-    try: return torch.load(path, map_location='cpu', weights_only=False)
-    except Exception as e: raise InpaintError(f"{path}: corrupt checkpoint ({type(e).__name__}: {e})") from None
+    try:
+        with torch.serialization.safe_globals(_OLD_CKPT_GLOBALS): ck = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        code = _pickled_code(path) if isinstance(e, pickle.UnpicklingError) else []
+        if code: raise _Damaged(f"{path} refuses to load: it holds pickled code/objects ({', '.join(code[:3])}), which a checkpoint never needs") from None
+        raise _Damaged(f"{path}: corrupt checkpoint ({type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''})") from None
+    if not isinstance(ck, dict) or not isinstance(ck.get('model'), dict) or not all(isinstance(v, torch.Tensor) for v in ck['model'].values()):
+        got = type(ck).__name__ + (f" with keys {', '.join(map(str, list(ck)[:5]))}" if isinstance(ck, dict) else '')
+        raise _Damaged(f"{path}: not a run checkpoint: expected a dict with the 'model' weights, got a {got}")
+    missing = [k for k in need if k not in ck]
+    if missing: raise _Damaged(f"{path}: not a complete checkpoint: it lacks {', '.join(missing)}")
+    if 'epoch' in need and (isinstance(ck['epoch'], bool) or not isinstance(ck['epoch'], int) or ck['epoch'] < 0):
+        raise _Damaged(f"{path}: damaged checkpoint: epoch {ck['epoch']!r} is not a whole number >= 0")
+    return ck
+
+def _load_weights(model, sd, path, model_name):
+    "Load the weights `sd` (of checkpoint `path`) into `model`, or a one-line `InpaintError` saying they belong to another network"
+    try: model.load_state_dict(sd)
+    except RuntimeError as e:
+        why = ([l.strip() for l in str(e).splitlines()[1:] if l.strip()] or [str(e)])[0]
+        raise _Damaged(f"{path}: its weights do not fit this {model_name} model (another model, width or size?): {why[:200]}") from None
+
 
 # %% ../nbs/08_runs.ipynb #a1f5c9ac
 def _read_csv(f) -> pd.DataFrame:
     "A CSV this package wrote, floats read back bit-exact (before pandas 3.1 the default parser can be one ulp off; 3.1 made it exact and deprecates the option)"
     exact = tuple(int(v) for v in pd.__version__.split('.')[:2]) >= (3, 1)
     return pd.read_csv(f, **({} if exact else {'float_precision': 'round_trip'}))
+
+def _is_int(v, lo=0): return isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= lo
+
+def _check_config(cfg, f):
+    "A run's config, or a one-line error naming `f` and the first field that is not what a run of this package writes"
+    if cfg.get('model') not in MODELS: raise _Damaged(f"{f}: unknown model {cfg.get('model')!r}; expected one of {', '.join(MODELS)}")
+    if not _is_int(cfg.get('epochs'), 1): raise _Damaged(f"{f}: epochs must be a whole number >= 1, got {cfg.get('epochs')!r}")
+    if not _is_int(cfg.get('seed', 0)): raise _Damaged(f"{f}: seed must be a whole number >= 0, got {cfg.get('seed')!r}")
+    for k in ('data', 'created'):
+        if not isinstance(cfg.get(k), str): raise _Damaged(f"{f}: {k} must be a string, got {cfg.get(k)!r}")
+    if cfg.get('init') is not None and not isinstance(cfg['init'], str): raise _Damaged(f"{f}: init must be a run folder or null, got {cfg['init']!r}")
+    try: _recipe(cfg)
+    except (InpaintError, TypeError, ValueError) as e: raise _Damaged(f"{f}: {e}") from None
+    return cfg
+
+def _check_state(st, f):
+    "A run's state, or a one-line error naming `f` and the field that is damaged"
+    for k in ('epochs_done', 'best_epoch'):
+        if st.get(k) is not None and not _is_int(st[k]): raise _Damaged(f"{f}: {k} must be a whole number >= 0, got {st[k]!r}")
+    if st.get('best_hole_rmse') is not None and (isinstance(st['best_hole_rmse'], bool) or not isinstance(st['best_hole_rmse'], (int, float))):
+        raise _Damaged(f"{f}: best_hole_rmse must be a number, got {st['best_hole_rmse']!r}")
+    return st
 
 class Run:
     "A run folder: `config`, `state`, per-epoch `log`, and its checkpoints"
@@ -75,13 +154,18 @@ class Run:
     @property
     def root(self): return self.path.parent
     @property
-    def config(self) -> dict: return _read_json(self.path/'config.json')
+    def config(self) -> dict: return _check_config(_read_json(self.path/'config.json'), self.path/'config.json')
     @property
-    def state(self) -> dict: return _read_json(self.path/'state.json') if (self.path/'state.json').is_file() else {}
+    def state(self) -> dict: return _check_state(_read_json(self.path/'state.json'), self.path/'state.json') if (self.path/'state.json').is_file() else {}
     @property
     def log(self) -> pd.DataFrame:
         f = self.path/'log.csv'
-        return _read_csv(f) if f.is_file() else pd.DataFrame()
+        if not f.is_file(): return pd.DataFrame()
+        try: log = _read_csv(f)
+        except (OSError, ValueError) as e: raise _Damaged(f"{f}: damaged log ({type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''})") from None
+        if 'epoch' not in log or log.epoch.tolist() != list(range(len(log))):
+            raise _Damaged(f"{f}: damaged log: expected one row per epoch, numbered from 0" + (f", got epochs {log.epoch.tolist()[:8]}" if 'epoch' in log else ", got no epoch column"))
+        return log
     def __repr__(self):
         s = self.state
         return f"Run({self.name}: {s.get('status', '?')}, {s.get('epochs_done', 0)}/{self.config['epochs']} epochs, best hole RMSE {s.get('best_hole_rmse')})"
@@ -94,12 +178,13 @@ _INT_COLS = ['epochs_done', 'epochs', 'best_epoch']
 def _as_registry(rows) -> pd.DataFrame:
     "Registry rows as a frame with `REGISTRY_COLS`, epoch columns as nullable integers"
     df = pd.DataFrame(list(rows), columns=REGISTRY_COLS)
-    for c in _INT_COLS: df[c] = pd.to_numeric(df[c]).astype('Int64')
+    for c in _INT_COLS: df[c] = pd.to_numeric(df[c], errors='coerce').astype('Int64')
     return df
 
 def _registry_row(run):
-    "A run's registry row, from its folder"
-    cfg, st = run.config, run.state
+    "A run's registry row, from its folder ('damaged', and no numbers, when its config or state cannot be read)"
+    try: cfg, st = run.config, run.state
+    except InpaintError: return dict(run=run.name, model=None, status='damaged', epochs_done=None, epochs=None, best_epoch=None, best_hole_rmse=None, created='', updated='')
     return dict(run=run.name, model=cfg['model'], status=st.get('status'), epochs_done=st.get('epochs_done', 0), epochs=cfg['epochs'],
                 best_epoch=st.get('best_epoch'), best_hole_rmse=st.get('best_hole_rmse'), created=cfg['created'], updated=st.get('updated', cfg['created']))
 
@@ -114,7 +199,7 @@ def _write_registry(root, reg): atomic_write(Path(root)/'runs.csv', lambda p: re
 
 def _run_dirs(root): return sorted(d for d in Path(root).iterdir() if (d/'config.json').is_file()) if Path(root).is_dir() else []
 
-def _rebuilt(root): return _as_registry(sorted((_registry_row(Run(d)) for d in _run_dirs(root)), key=lambda r: r['created']))
+def _rebuilt(root): return _as_registry(sorted((_registry_row(Run(d)) for d in _run_dirs(root)), key=lambda r: r['created'] or ''))
 
 def registry(root='runs', # the runs root folder
              rebuild:bool=False, # rebuild `runs.csv` from the run folders (also done when a run folder has no row)
@@ -142,8 +227,17 @@ def _rng_state(learn):
     cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None  # dropout and random holes on a GPU draw from it
     return dict(py=random.getstate(), np=np.random.get_state(), torch=torch.get_rng_state(), cuda=cuda, dl=_train_dl(learn).rng.getstate())
 
+def _np_state(s):
+    "NumPy's RNG state from a checkpoint: `_plain` saved its key array as a tensor (older checkpoints hold the array)"
+    key = s[1].numpy() if isinstance(s[1], torch.Tensor) else np.asarray(s[1])
+    return (s[0], key.astype(np.uint32), *s[2:])
+
+def _as_tuple(s):
+    "Python's RNG state, nested tuples again (a checkpoint may hold lists)"
+    return tuple(_as_tuple(v) for v in s) if isinstance(s, (list, tuple)) else s
+
 def _set_rng_state(learn, s):
-    random.setstate(s['py']); np.random.set_state(s['np']); torch.set_rng_state(s['torch']); _train_dl(learn).rng.setstate(s['dl'])
+    random.setstate(_as_tuple(s['py'])); np.random.set_state(_np_state(s['np'])); torch.set_rng_state(s['torch']); _train_dl(learn).rng.setstate(_as_tuple(s['dl']))
     if s.get('cuda') is not None and torch.cuda.is_available() and len(s['cuda']) == torch.cuda.device_count(): torch.cuda.set_rng_state_all(s['cuda'])
 
 def _plot_run(run):
@@ -155,7 +249,7 @@ def _plot_run(run):
         if c in log: ax.plot(log.epoch, log[c], marker='o', label=c.replace('_', ' '))
     ax.set(xlabel='epoch', ylabel='loss', title=run.name); ax.legend(); fig.tight_layout()
     atomic_write(run.path/'loss.png', lambda p: fig.savefig(p, format='png', dpi=100)); plt.close(fig)
-    if 'gen_total' in log:
+    if 'train_gen_total' in log or 'gen_total' in log:   # a GAN run (`gen_total`: written before issue 23)
         from inpaint_nb.plots import plot_gan_losses
         fig = plot_gan_losses(log)
         fig = fig if hasattr(fig, 'savefig') else plt.gcf()
@@ -163,16 +257,18 @@ def _plot_run(run):
 
 # %% ../nbs/08_runs.ipynb #98e4f93a
 class RunTracker(Callback):
-    "Saves last/best checkpoints, the per-epoch log, state and registry row of `run` after every epoch"
+    "Saves the log, last checkpoint (the commit point), best checkpoint, state and registry row of `run` after every epoch"
     order = Recorder.order + 1
     def __init__(self, run:Run, # the run folder to write into
                  start_epoch:int=0, # first epoch trained by this fit (epochs before it are being skipped on resume)
                  scaler:dict=None, # on resume: the state of the mixed-precision `GradScaler` saved with the checkpoint
+                 best:tuple=None, # on resume: `(best_epoch, best_hole_rmse)` of the epochs before `start_epoch`, as the last checkpoint says
                 ):
         store_attr()
         self.rows = run.log.to_dict('records')[:start_epoch]
         st = run.state
-        self.best = st.get('best_hole_rmse') if start_epoch and st.get('best_hole_rmse') is not None else math.inf
+        if best is None: best = (st.get('best_epoch'), st.get('best_hole_rmse')) if start_epoch else (None, None)  # checkpoints before issue 22
+        self.best_epoch, self.best = best[0], (best[1] if best[1] is not None else math.inf)
 
     def before_fit(self):
         "Continue with the saved loss scale: a fresh `GradScaler` skips steps a resumed run would have taken"
@@ -185,33 +281,64 @@ class RunTracker(Callback):
 
     def after_epoch(self):
         if self.epoch < self.start_epoch or not is_main(): return   # skipped on resume: nothing new to record; data-parallel: rank 0 writes
-        rec = self.recorder
-        row = {k: v for k, v in zip(rec.metric_names, rec.log) if k != 'time'}
+        row = {k: v for k, v in _epoch_row(self.learn).items() if k != 'time'}   # named as the printed line names them
         row = {k: (float(v) if isinstance(v, (int, float, np.floating, torch.Tensor)) else v) for k, v in row.items()}
         row['epoch'] = int(self.epoch)
-        gl = getattr(self.learn, 'gan_losses', None)
-        if gl is not None:
-            b = gl.batches; b = b[b.epoch == self.epoch]
-            if len(b): row.update(b.drop(columns='epoch').mean().to_dict())
         self.rows.append(row)
-        run, score = self.run, row.get('hole_rmse', math.nan)
+        run, score, epoch = self.run, row.get('hole_rmse', math.nan), int(self.epoch)
+        improved = score < self.best
+        if improved: self.best, self.best_epoch = score, epoch
         opt = self.learn.opt.state_dict() if self.learn.opt is not None else None
         scaler = self.learn.scaler.state_dict() if getattr(self.learn, 'scaler', None) is not None else None  # fp16 on a GPU
         model = unwrap(self.learn.model)  # plain weights, whatever the number of processes
-        _save_ckpt(run.path/'last.pth', dict(model=model.state_dict(), opt=opt, epoch=int(self.epoch), rng=_rng_state(self.learn), scaler=scaler))
-        st = run.state
-        if score < self.best:
-            self.best = score
-            _save_ckpt(run.path/'best.pth', dict(model=model.state_dict(), epoch=int(self.epoch), hole_rmse=score))
-            st.update(best_epoch=int(self.epoch), best_hole_rmse=score)
-        atomic_write(run.path/'log.csv', lambda p: pd.DataFrame(self.rows).to_csv(p, index=False))
-        done = int(self.epoch) + 1
-        st.update(status='finished' if done >= run.config['epochs'] else 'running', epochs_done=done, updated=_now())
-        _write_json(run.path/'state.json', st)
+        best = None if self.best == math.inf else self.best
+        atomic_write(run.path/'log.csv', lambda p: pd.DataFrame(self.rows).to_csv(p, index=False))   # 1. the log, ahead of its checkpoint
+        _save_ckpt(run.path/'last.pth', dict(model=model.state_dict(), opt=opt, epoch=epoch, rng=_rng_state(self.learn), scaler=scaler,
+                                             best_epoch=self.best_epoch, best_hole_rmse=best))     # 2. the commit point
+        if improved: _save_ckpt(run.path/'best.pth', dict(model=model.state_dict(), epoch=epoch, hole_rmse=score))   # 3.-5. derived from 1. and 2.
+        _write_json(run.path/'state.json', _state_of(run, epoch, self.best_epoch, best))
         _update_registry(run)
 
     def after_fit(self):
         if is_main(): _plot_run(self.run)
+
+
+# %% ../nbs/08_runs.ipynb #e23a0002
+import contextlib
+from fastai.learner import defaults, SkipToEpoch
+from fastai.metrics import LossMetric
+
+def _epoch_row(learn, log=None) -> dict:
+    "This epoch's values named once, for `log.csv` and the printed line: validation loss metrics `valid_...`, a GAN's training-batch means `train_...`"
+    rec = learn.recorder
+    valid_losses = {m.name for m in learn.metrics if isinstance(m, LossMetric)}
+    row = {(f'valid_{k}' if k in valid_losses else k): v for k, v in zip(rec.metric_names, rec.log if log is None else log)}
+    gl = getattr(learn, 'gan_losses', None)
+    if gl is not None:
+        b = gl.batches; b = b[b.epoch == learn.epoch]
+        if len(b): row.update({f'train_{k}': v for k, v in b.drop(columns='epoch').mean().items()})
+    return row
+
+class EpochLines(Callback):
+    "fastai's per-epoch table as one plain line per epoch, each value named as in `log.csv` (for logs: no progress bars)"
+    order = ProgressCallback.order
+    def before_fit(self):
+        self.old_logger = self.learn.logger
+        if self.learn.logger is not noop: self.learn.logger = self._line   # `learn.no_logging()` stays silent
+    def _line(self, log):
+        if self.epoch < max([c._skip_to for c in self.learn.cbs if isinstance(c, SkipToEpoch)], default=0): return   # passed over on resume
+        row = _epoch_row(self.learn, log); row['time'] = row.pop('time', '')
+        print('  '.join(f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in row.items()), flush=True)
+    def after_fit(self): self.learn.logger = self.old_logger
+
+@contextlib.contextmanager
+def _epoch_lines(on:bool=True):
+    "Within: learners made with `EpochLines` instead of fastai's `ProgressCallback`"
+    if not on: yield; return
+    old = list(defaults.callbacks)
+    defaults.callbacks = [c for c in old if c is not ProgressCallback] + [EpochLines]
+    try: yield
+    finally: defaults.callbacks = old
 
 # %% ../nbs/08_runs.ipynb #0fa3edde
 def _config(recipe, data, valid=None, seed=0, init=None):
@@ -229,13 +356,13 @@ def _build(cfg, device=None):
 
 def _init_weights(learn, cfg):
     "Load the weights of the run `cfg['init']` (its best checkpoint, else its last) into `learn`"
-    src = Run(cfg['init'])
-    if src.config['model'] != cfg['model']:
-        raise InpaintError(f"init: {src.path} is a {src.config['model']} run; a {cfg['model']} run can only start from a {cfg['model']} run")
-    ck = src.path/'best.pth' if (src.path/'best.pth').is_file() else src.path/'last.pth'
-    try: learn.model.load_state_dict(_load_ckpt(ck)['model'])
-    except RuntimeError as e:
-        raise InpaintError(f"init: the weights of {src.path} do not fit this model (another width or size?): {str(e).splitlines()[0]}") from None
+    try:
+        src = Run(cfg['init'])
+        if src.config['model'] != cfg['model']:
+            raise InpaintError(f"{src.path} is a {src.config['model']} run; a {cfg['model']} run can only start from a {cfg['model']} run")
+        ck = src.path/'best.pth' if (src.path/'best.pth').is_file() else src.path/'last.pth'
+        _load_weights(learn.model, _load_ckpt(ck)['model'], ck, cfg['model'])
+    except InpaintError as e: raise InpaintError(f"init: {e}") from None   # the other run's files: this run is not damaged
 
 def _new_run_dir(root, model, name):
     "Create a new run folder: `name`, or model and time stamp with the first free suffix (`mkdir` decides, so two runs never share one)"
@@ -251,29 +378,61 @@ def _new_run_dir(root, model, name):
         except FileExistsError: continue
     raise InpaintError(f"{root}: no free run folder name for {model}-{stamp}")
 
-def _set_status(run, status):
-    "Write `status` to the run's state and registry row (rank 0 writes; the other ranks of a job leave it)"
+def _state_of(run, epoch, best_epoch, best, status=None):
+    "The state of `run` once `epoch` (None: no epoch) is done: status, epochs done, best epoch and score"
+    done = 0 if epoch is None else epoch + 1
+    status = status or ('finished' if done >= run.config['epochs'] else 'running')
+    return dict(status=status, epochs_done=done, best_epoch=best_epoch, best_hole_rmse=best, updated=_now())
+
+def _set_status(run, status, error=None):
+    "Write `status` (and the `error` that ended the run) to the run's state and registry row (rank 0 writes; the other ranks of a job leave it)"
     if not is_main(): return
-    st = run.state; st.update(status=status); _write_json(run.path/'state.json', st); _update_registry(run)
+    try: st = run.state
+    except InpaintError: st = {}   # a damaged state.json: replaced by one that says what happened
+    st.update(status=status, updated=_now())
+    if error is None: st.pop('error', None)
+    else: st['error'] = error
+    _write_json(run.path/'state.json', st); _update_registry(run)
+
+def _mark_failed(run, e):
+    "After `e` ended the run: status 'damaged' (a file of the run is) or 'failed' (a finished run stays finished); never hides `e`"
+    try:
+        st = run.state.get('status') if not isinstance(e, _Damaged) else None
+        _set_status(run, 'damaged' if isinstance(e, _Damaged) else 'finished' if st == 'finished' else 'failed',
+                    None if st == 'finished' else (str(e).splitlines() or [type(e).__name__])[0])
+    except Exception: pass   # e.g. the disk is full: the error that stopped the run is the one to report
+
+def _restore(learn, state, path):
+    "Weights, optimizer and RNG states of the checkpoint `state` (read from `path`) into `learn`, or a one-line error naming `path`"
+    learn.create_opt()
+    _load_weights(learn.model, state['model'], path, learn.recipe.model if hasattr(learn, 'recipe') else 'this')
+    try:
+        if state.get('opt') is not None:   # checkpoints are read to the CPU; fastai keeps the hyperparameters in an `L`
+            o = state['opt']
+            learn.opt.load_state_dict({'state': to_device(list(o['state']), learn.dls.device), 'hypers': L(dict(h) for h in o['hypers'])})
+    except (AssertionError, KeyError, TypeError, ValueError, RuntimeError, AttributeError) as e:
+        raise _Damaged(f"{path}: its optimizer state does not fit this run's model ({type(e).__name__})") from None
+    try: _set_rng_state(learn, state['rng'])
+    except (KeyError, TypeError, ValueError, RuntimeError, IndexError, AttributeError) as e:
+        raise _Damaged(f"{path}: damaged RNG state ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
 
 def _train(run, start_epoch=0, state=None, cbs=None, device=None):
     cfg = run.config
-    learn = _build(cfg, device)
-    if state is not None:
-        learn.create_opt()
-        learn.model.load_state_dict(state['model'])
-        if state.get('opt') is not None: learn.opt.load_state_dict(to_device(state['opt'], learn.dls.device))  # checkpoints are read to the CPU
-        _set_rng_state(learn, state['rng'])
-    elif cfg.get('init'): _init_weights(learn, cfg)
+    try:
+        learn = _build(cfg, device)
+        if state is not None: _restore(learn, state, run.path/'last.pth')
+        elif cfg.get('init'): _init_weights(learn, cfg)
+    except InpaintError as e: _mark_failed(run, e); raise
     n = world_size()
     if n > 1 and rank():  # the batch order comes from rank 0; random holes and crops differ per rank
         set_seed(cfg['seed'] + 1000*rank() + start_epoch)
         learn.remove_cb(ProgressCallback); learn.logger = noop
     _set_status(run, 'running')
-    cbs = [RunTracker(run, start_epoch, scaler=(state or {}).get('scaler'))] + list(L(cbs)) + ([DDPTrainer()] if n > 1 else [])
+    best = (state['best_epoch'], state['best_hole_rmse']) if state is not None and 'best_epoch' in state else None
+    cbs = [RunTracker(run, start_epoch, scaler=(state or {}).get('scaler'), best=best)] + list(L(cbs)) + ([DDPTrainer()] if n > 1 else [])
     try: MODELS[cfg['model']].fit(learn, cfg['epochs'], cfg['lr'], cbs=cbs, start_epoch=start_epoch)
-    except BaseException:
-        _set_status(run, 'failed' if run.state.get('status') != 'finished' else 'finished')
+    except BaseException as e:
+        _mark_failed(run, e)
         raise
     learn.run = run
     return learn
@@ -304,9 +463,8 @@ def _processes(processes, device, launcher='torch'):
 
 def _worker(path, device=None, cbs=None):
     "One process of a launched job: join it, train the run at `path` from its last checkpoint (if any), leave"
-    from inpaint_nb.cli import _epoch_lines   # spawned processes start with fastai's defaults: logs get plain lines, as from the CLI
     setup(device)
-    try:
+    try:   # spawned processes start with fastai's defaults: logs get plain lines, as from the CLI
         with _epoch_lines(not sys.stdout.isatty()): _continue(Run(path), cbs, device)
     finally: teardown()
 
@@ -315,10 +473,10 @@ def _launch_run(run, processes, device, launcher, cbs):
     try: launch(_worker, str(run.path), device, cbs, processes=processes, launcher=launcher)
     except InpaintError: raise
     except Exception as e:  # e.g. torch's `ChildFailedError` after a process died
-        _set_status(run, 'failed' if run.state.get('status') != 'finished' else 'finished')
+        _mark_failed(run, e)
         raise InpaintError(f"run {run.name}: a training process failed ({type(e).__name__}); resume {run.path} continues from its last checkpoint") from e
     learn = _build(run.config, device)
-    if (run.path/'last.pth').is_file(): learn.model.load_state_dict(_load_ckpt(run.path/'last.pth')['model'])
+    if (run.path/'last.pth').is_file(): _load_weights(learn.model, _load_ckpt(run.path/'last.pth')['model'], run.path/'last.pth', run.config['model'])
     learn.run = run
     return learn
 
@@ -354,11 +512,39 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
     return _launch_run(run, n, device, launcher, cbs) if n else _train(run, cbs=cbs, device=device)
 
 # %% ../nbs/08_runs.ipynb #dec584bc
+_LAST_KEYS = ('model', 'opt', 'epoch', 'rng')
+
+def _best_epoch(f):
+    "The epoch `best.pth` holds, or None when it is missing, damaged or not a checkpoint"
+    try: return _load_ckpt(f).get('epoch') if f.is_file() else None
+    except InpaintError: return None
+
+def _repair(run, state):
+    "Log, best checkpoint, state and registry row as the last checkpoint `state` (the commit point) says: a run killed between its writes"
+    epoch = None if state is None else state['epoch']
+    n, f = (0 if epoch is None else epoch + 1), run.path/'log.csv'
+    log = run.log
+    if len(log) < n: raise _Damaged(f"{f}: damaged log: {len(log)} epoch row(s), but {run.path/'last.pth'} holds epoch {epoch}")
+    if len(log) > n:   # rows of an epoch whose checkpoint was never written: that epoch is trained again
+        if n: atomic_write(f, lambda p: log.iloc[:n].to_csv(p, index=False))
+        else: f.unlink()
+    if state is not None and 'best_epoch' in state:
+        be, bs = state['best_epoch'], state['best_hole_rmse']
+        if be is not None and be == epoch and _best_epoch(run.path/'best.pth') != be:   # killed before best.pth was written: its weights are last.pth's
+            _save_ckpt(run.path/'best.pth', dict(model=state['model'], epoch=be, hole_rmse=bs))
+    else: st = run.state; be, bs = st.get('best_epoch'), st.get('best_hole_rmse')   # a checkpoint from before issue 22
+    _write_json(run.path/'state.json', _state_of(run, epoch, be, bs, status=None if n >= run.config['epochs'] else 'interrupted'))
+    _update_registry(run)
+
 def _continue(run, cbs=None, device=None, processes=0, launcher='torch'):
     "Train `run` on from its last checkpoint (from scratch without one); None when it has finished"
-    cfg, ck = run.config, run.path/'last.pth'
-    if not ck.is_file(): start, state = 0, None  # interrupted during its first epoch: start it again
-    else: state = _load_ckpt(ck); start = state['epoch'] + 1
+    try:
+        if is_main(): sweep_tmp(run.path); sweep_tmp(run.root, 'runs.csv')   # temporary files of a killed process
+        cfg, ck = run.config, run.path/'last.pth'
+        state = _load_ckpt(ck, need=_LAST_KEYS) if ck.is_file() else None  # none: interrupted during its first epoch, start it again
+        start = 0 if state is None else state['epoch'] + 1
+        if is_main(): _repair(run, state)
+    except InpaintError as e: _mark_failed(run, e); raise
     if start >= cfg['epochs']:
         _set_status(run, 'finished')
         if is_main(): print(f"{run.name}: already finished ({cfg['epochs']} epochs)")
@@ -397,8 +583,13 @@ def load_inpainter(run, # a `Run`, a run folder, or 'best' (the best run under `
     device = torch.device(device) if device is not None else default_device()
     run = best_run(root) if isinstance(run, str) and run == 'best' else (run if isinstance(run, Run) else Run(run))
     if which not in ('best', 'last'): raise InpaintError(f"which must be 'best' or 'last', got {which!r}")
-    cfg, state = run.config, _load_ckpt(run.path/f'{which}.pth')
-    return MODELS[cfg['model']].inpainter(_recipe(cfg), state['model'], device, **{'name': run.name, **kwargs})
+    cfg, f = run.config, run.path/f'{which}.pth'
+    state = _load_ckpt(f)
+    try: return MODELS[cfg['model']].inpainter(_recipe(cfg), state['model'], device, **{'name': run.name, **kwargs})
+    except RuntimeError as e:   # `load_state_dict` of the model's network
+        if 'state_dict' not in str(e): raise
+        why = ([l.strip() for l in str(e).splitlines()[1:] if l.strip()] or [str(e)])[0]
+        raise _Damaged(f"{f}: its weights do not fit this {cfg['model']} model (another model, width or size?): {why[:200]}") from None
 
 # %% ../nbs/08_runs.ipynb #a9a01fc1
 def validate_run(run, # a `Run` or a run folder
@@ -409,6 +600,7 @@ def validate_run(run, # a `Run` or a run folder
     run = run if isinstance(run, Run) else Run(run)
     if which not in ('best', 'last'): raise InpaintError(f"which must be 'best' or 'last', got {which!r}")
     learn = _build(run.config, device)
-    learn.model.load_state_dict(_load_ckpt(run.path/f'{which}.pth')['model'])
+    f = run.path/f'{which}.pth'
+    _load_weights(learn.model, _load_ckpt(f)['model'], f, run.config['model'])
     with learn.no_bar(), learn.no_logging(): vals = learn.validate()
     return dict(zip(learn.recorder.metric_names[2:-1], map(float, vals)))
