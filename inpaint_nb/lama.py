@@ -5,7 +5,7 @@
 # %% ../nbs/06a_lama.ipynb #8cab24c3
 from __future__ import annotations
 import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
-import pickle, re, shutil, types, zipfile, torch, torch.nn as nn, torch.nn.functional as F
+import os, pickle, re, shutil, types, zipfile, torch, torch.nn as nn, torch.nn.functional as F
 from pathlib import Path
 from torch import Tensor
 from fastai.vision.all import *
@@ -15,8 +15,8 @@ from .metrics import inpaint_metrics
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
-__all__ = ['BIG_LAMA_CONFIG', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCBnAct', 'FFCResBlock', 'LamaGenerator', 'LamaNet',
-           'load_tensors', 'lama_from_checkpoint']
+__all__ = ['BIG_LAMA_CONFIG', 'BIG_LAMA_URL', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCBnAct', 'FFCResBlock',
+           'LamaGenerator', 'LamaNet', 'load_tensors', 'lama_from_checkpoint', 'lama_checkpoint', 'LamaInpainter']
 
 # %% ../nbs/06a_lama.ipynb #1db4ecec
 def _fft_dtype(t): return t if t.dtype in (torch.float32, torch.float64) else t.float()
@@ -283,3 +283,62 @@ def _fake_lama_checkpoint(seed=0, hyper_parameters=None, **config):
     return {'epoch': 39, 'global_step': 1000000, 'pytorch-lightning_version': '1.2.9', 'state_dict': OrderedDict(sd),
             'callbacks': {}, 'optimizer_states': [{'state': {}, 'param_groups': [{'lr': 1e-3}]}], 'lr_schedulers': [],
             'hparams_name': 'kwargs', 'hyper_parameters': hyper_parameters if hyper_parameters is not None else {'config': {'generator': dict(kind='ffc_resnet', **config)}}}
+
+# %% ../nbs/06a_lama.ipynb #00cb90e0
+BIG_LAMA_URL = 'https://huggingface.co/smartywu/big-lama/resolve/main/big-lama.zip'
+
+def lama_checkpoint(weights='big-lama', # 'big-lama' (download `BIG_LAMA_URL` once), a checkpoint file, or an unzipped `big-lama` folder
+                    cache=None, # folder the download is kept in (default: torch's hub cache, `checkpoints/`)
+                   ) -> Path:
+    "The path of a LaMa checkpoint; 'big-lama' is downloaded on first use"
+    if str(weights) != 'big-lama':
+        p = Path(weights).expanduser()
+        if p.is_dir() and (p/'models'/'best.ckpt').is_file(): return p/'models'/'best.ckpt'
+        if not p.is_file(): raise InpaintError(f"weights={str(weights)!r}: no such file; pass 'big-lama' or the path of big-lama/models/best.ckpt (or of the unzipped big-lama folder)")
+        return p
+    cache = Path(cache).expanduser() if cache is not None else Path(torch.hub.get_dir())/'checkpoints'
+    dest = cache/'big-lama-best.ckpt'
+    if dest.is_file(): return dest
+    cache.mkdir(parents=True, exist_ok=True)
+    part = cache/f'.big-lama.zip.{os.getpid()}'
+    try:
+        torch.hub.download_url_to_file(BIG_LAMA_URL, str(part), progress=False)
+        with zipfile.ZipFile(part) as z:
+            name = next((n for n in z.namelist() if n.endswith('models/best.ckpt')), None)
+            if name is None: raise InpaintError(f"weights='big-lama': {BIG_LAMA_URL} holds no models/best.ckpt")
+            with z.open(name) as src: atomic_write(dest, lambda p: p.write_bytes(src.read()))
+    except InpaintError: raise
+    except Exception as e:
+        raise InpaintError(f"weights='big-lama': downloading {BIG_LAMA_URL} failed ({type(e).__name__}: {' '.join(str(e).split())[:100]}); "
+                           f"download and unzip it where there is internet and pass the path of the big-lama folder") from None
+    finally: part.unlink(missing_ok=True)
+    return dest
+
+# %% ../nbs/06a_lama.ipynb #819f6c95
+class LamaInpainter(Inpainter):
+    "LaMa as an `Inpainter`: the published 'big-lama', a LaMa checkpoint file, or a trained `LamaNet`; [0, 1] images in and out"
+    def __init__(self, weights='big-lama', # 'big-lama' (downloaded once, `lama_checkpoint`), a `best.ckpt` file or unzipped `big-lama` folder, or a `LamaNet`
+                 size=None, # run the network at this side (int) or `(h, w)` and scale back; `None`: at the images' own size
+                 bs:int=4, # images per forward pass
+                 device=None, # default: the network's (CPU for a checkpoint)
+                 name:str='lama', # the name used in leaderboards
+                 cache=None, # with 'big-lama': the download folder (default: torch's hub cache)
+                ):
+        net = weights if isinstance(weights, nn.Module) else lama_from_checkpoint(lama_checkpoint(weights, cache))
+        self.model = net if device is None else net.to(device)
+        store_attr('size,bs,name')
+
+    def predict(self, images, masks):
+        m, hw, outs = self.model, images.shape[-2:], []
+        dev, was_training = next(m.parameters()).device, m.training
+        m.eval()
+        try:
+            with torch.no_grad():
+                for x, k in zip(images.split(self.bs), masks.split(self.bs)):
+                    x, k = x.to(dev), k.to(dev)
+                    if self.size is not None: x, k = shrink_to(x, k, self.size)
+                    m(x, k); y = m.raw.float()
+                    if self.size is not None: y = F.interpolate(y, size=hw, mode='bilinear', align_corners=False)
+                    outs.append(y.clamp(0, 1).cpu())
+        finally: m.train(was_training)
+        return torch.cat(outs)
