@@ -15,9 +15,10 @@ from .baselines import Inpainter, shrink_to, base_fill, register_blend, _blend_k
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'pconv_loss_presets', 'PCONV_RECIPE', 'PCONV', 'PLACES2_URL', 'PartialConv2d',
-           'PConvUNet', 'VGG16Features', 'vgg16_features', 'PConvLoss', 'PConvLearner', 'pconv_learner',
-           'PConvInpainter', 'pconv_recipe', 'places2_checkpoint', 'pconv_from_naoto']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'pconv_loss_presets', 'PCONV_RECIPE', 'PCONV', 'PLACES2_URL', 'PRETRAINED_FORMAT',
+           'PartialConv2d', 'PConvUNet', 'VGG16Features', 'vgg16_features', 'PConvLoss', 'PConvLearner',
+           'pconv_learner', 'PConvInpainter', 'pconv_recipe', 'places2_checkpoint', 'pconv_from_naoto',
+           'pretrained_file', 'save_pretrained', 'load_pretrained']
 
 # %% ../nbs/04_pconv.ipynb #e2992682
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
@@ -181,15 +182,33 @@ class VGG16Features(Module):
         return out
 
 # %% ../nbs/04_pconv.ipynb #7ba8cd8a
+def _hub_file_ok(f:Path):
+    "Whether the hub file `f` has the SHA-256 its name starts (torch hub names weights `<name>-<first hex digits of the hash>.pth`)"
+    import hashlib
+    m = torch.hub.HASH_REGEX.search(f.name)
+    if not m or not m.group(1): return False
+    h = hashlib.sha256()
+    with open(f, 'rb') as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b''): h.update(chunk)
+    return h.hexdigest().startswith(m.group(1))
+
 def vgg16_features(pretrained:bool=True, # load torchvision's ImageNet weights; `False` gives random (untrained) features
                   ) -> VGG16Features:
-    "A frozen `VGG16Features`; raises (an `OSError`, `RuntimeError`, ...) when the ImageNet weights cannot be loaded"
+    "A frozen `VGG16Features`; raises (an `OSError`, `RuntimeError`, `InpaintError`, ...) when the ImageNet weights cannot be loaded safely"
     f = VGG16Features().eval()
     if pretrained:
+        import pickle
         from torchvision.models import VGG16_Weights
-        sd = torch.hub.load_state_dict_from_url(VGG16_Weights.IMAGENET1K_V1.url, progress=False, check_hash=True)
+        url = VGG16_Weights.IMAGENET1K_V1.url
+        cached = Path(torch.hub.get_dir())/'checkpoints'/url.split('/')[-1]
+        if cached.is_file() and not _hub_file_ok(cached):   # a file planted or damaged in the hub cache: never unpickled
+            raise InpaintError(f"{cached}: does not match the hash in its name (not torchvision's VGG16 weights); delete it to download them again")
+        try: sd = torch.hub.load_state_dict_from_url(url, progress=False, check_hash=True, map_location='cpu', weights_only=True)  # a download is checked too
+        except pickle.UnpicklingError as e:
+            raise InpaintError(f"{cached} refuses to load: it holds pickled code/objects, which weights never need ({str(e).strip().splitlines()[-1][:120]})") from None
         f.features.load_state_dict({k[len('features.'):]: v for k, v in sd.items() if k.startswith('features.') and int(k.split('.')[1]) < 17})
     return f
+
 
 # %% ../nbs/04_pconv.ipynb #5a1550b0
 _warned = set()
@@ -279,24 +298,25 @@ def _value_range(dls):
     return (-a/(b - a), (1 - a)/(b - a))
 
 # %% ../nbs/04_pconv.ipynb #d30967f2
-def _pconv_net(size, width=1., pretrained=None, layer_size=7, fill=None, **blend):
-    "A fresh `PConvUNet` for `size`, or the published Places2 network (`pretrained`: 'places2' or a checkpoint path)"
-    if pretrained is None: return PConvUNet(size, width=width, fill=fill, **blend)   # `blend`: its 'blend' weights
+def _pconv_net(size, width=None, pretrained=None, layer_size=7, fill=None, **blend):
+    "A fresh `PConvUNet` for `size`, the package's pre-trained network (`pretrained='inpaint_nb'` or such a file), or the published Places2 network ('places2' or its checkpoint)"
+    if pretrained is None: return PConvUNet(size, width=ifnone(width, 1.), fill=fill, **blend)   # `blend`: its 'blend' weights
+    if _is_own_weights(pretrained): return _own_net(pretrained, width, fill, **blend)
     if fill is not None: raise InpaintError(f"pretrained: the Places2 network paints whole holes; fill must be None, got {fill!r}")
-    if width != 1: raise InpaintError(f"pretrained: the Places2 weights are the paper's full network; width must be 1, got {width}")
+    if ifnone(width, 1.) != 1: raise InpaintError(f"pretrained: the Places2 weights are the paper's full network; width must be 1, got {width}")
     return pconv_from_naoto(places2_checkpoint(pretrained), layer_size=layer_size)
 
 # %% ../nbs/04_pconv.ipynb #173bf383
 @delegates(Learner.__init__, but=['model', 'loss_func'])
 def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, target)`, `n_inp=2`
                   *,
-                  width:float=1., # channel multiplier of the U-Net (1 = the paper's; 1/8 = a small CPU model)
+                  width:float=None, # channel multiplier of the U-Net (1 = the paper's, the default; 1/8 = a small CPU model); with `pretrained` the weights' own
                   loss='paper', # 'paper', 'rmse', 'mse' (hole MSE alone) or a `PConvLoss`
                   size:int=None, # image size the depth follows (default: from a batch)
                   lr:float=2e-4, # default learning rate (the paper's)
                   mixed_precision:bool=None, # default: on when `dls` are on a GPU
                   metrics=None, # default: `inpaint_metrics()` (hole RMSE, image RMSE, PSNR)
-                  pretrained:str=None, # start from published weights: 'places2' (downloaded once, see `places2_checkpoint`) or the path of that checkpoint; needs `width=1`
+                  pretrained:str=None, # start from trained weights: 'inpaint_nb' (shipped with the package, see `load_pretrained`), 'places2' (downloaded once, see `places2_checkpoint`), or the path of either file
                   fill:str=None, # None: the paper's network; 'pyramid' or 'blend': the network corrects that fill (see `PConvUNet`); needs data on [0, 1]; not used (a warning) with `pretrained`
                   alpha:float=None, # Telea's weight in the 'blend' fill; None: fitted on the training images (`fit_blend`)
                   beta:float=None, # the biharmonic fill's weight in the 'blend' fill; None: fitted on the training images
@@ -304,11 +324,13 @@ def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, 
                  ) -> PConvLearner:
     "A `PConvLearner`: the paper's partial-convolution U-Net and its loss, with the package's metrics"
     size = ifnone(size, min(dls.one_batch()[0].shape[-2:]))
-    if fill is not None and pretrained is not None:  # e.g. `train_run(init='places2')` with a recipe that refines a fill
+    own = pretrained is not None and _is_own_weights(pretrained)
+    if own: fill = _own_fill(pretrained, fill)   # the fill the shipped network corrects
+    if fill is not None and pretrained is not None and not own:  # e.g. `train_run(init='places2')` with a recipe that refines a fill
         _warn_once('fill', f"pretrained: the Places2 network paints whole holes; fill={fill!r} is not used"); fill = None
     vr = _value_range(dls)
     if fill is not None and vr != (0., 1.): raise InpaintError(f"fill={fill!r}: the classical fills take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
-    if pretrained is not None and vr != (0., 1.): raise InpaintError("pretrained: the Places2 weights take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")  # before reading the checkpoint
+    if pretrained is not None and vr != (0., 1.): raise InpaintError(f"pretrained={str(pretrained)!r}: the weights take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")  # before reading the checkpoint
     model = _pconv_net(size, width, pretrained, fill=fill, **_blend_kwargs(dls, fill, alpha, beta))
     lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=vr)
     lf.use_model(model)
@@ -381,8 +403,9 @@ def _pconv_fit(learn, epochs, lr, cbs=None, start_epoch=0):
 def _pconv_inpainter(recipe, state, device=None, **kwargs):
     "A `PConvInpainter` of saved weights, predicting at the recipe's size"
     hp = recipe.hp
-    model = (PConvUNet(256, depth=hp.get('layer_size', 7), norm='imagenet') if hp.get('pretrained') is not None  # the Places2 network
-             else PConvUNet(recipe.size, width=hp.get('width', 1.), fill=hp.get('fill')))  # the 'blend' weights come with the weights
+    depth = len({k.split('.')[1] for k in state if k.startswith('encoder.')})   # the saved network's, whatever size it was trained at
+    if hp.get('pretrained') is not None and not _is_own_weights(hp['pretrained']): model = PConvUNet(256, depth=hp.get('layer_size', 7), norm='imagenet')  # Places2
+    else: model = PConvUNet(recipe.size, width=ifnone(hp.get('width'), 1.), depth=depth, fill=hp.get('fill'))  # the 'blend' weights come with the weights
     model.load_state_dict(state)
     vr = (-1., 1.) if recipe.normalize else (0., 1.)
     return PConvInpainter(model.to(device).eval(), **{'size': recipe.predict_side, 'value_range': vr, **kwargs})
@@ -481,3 +504,61 @@ def _fake_naoto_checkpoint(layer_size=7, seed=0):
         elif k.endswith('bn.weight'): sd[k] = torch.rand(s, generator=g) + 0.5
         else: sd[k] = torch.randn(s, generator=g)*(0.1 if len(s) == 1 else (2/math.prod(s[1:]))**0.5)
     return {'n_iter': 1000000, 'model': sd, 'optimizer': {'state': {}, 'param_groups': [{'lr': 5e-5}]}}
+
+# %% ../nbs/04_pconv.ipynb #586a31b3
+PRETRAINED_FORMAT = 'inpaint_nb.pconv/1'
+
+def pretrained_file(name:str='inpaint_nb') -> Path:
+    "Path of the weights the package ships under `name`"
+    import inpaint_nb
+    if name != 'inpaint_nb': raise InpaintError(f"pretrained: no shipped weights named {name!r}; the package ships 'inpaint_nb'")
+    return Path(inpaint_nb.__file__).parent/'weights'/'pconv_inpaint_nb.pth'
+
+def save_pretrained(learn, # a `PConvLearner` (or a `PConvUNet`)
+                    path, # the file to write (through a temporary file, then renamed)
+                    **info, # strings and numbers kept with the weights (corpus, epochs, ...)
+                   ) -> Path:
+    "Write `learn`'s network as a pickle-free weights file: half-precision tensors, its architecture and `info`"
+    m = getattr(learn, 'model', learn)
+    state = {k: v.detach().cpu().half() if v.is_floating_point() and k not in ('alpha', 'beta') else v.detach().cpu() for k, v in m.state_dict().items()}
+    d = {'format': PRETRAINED_FORMAT, 'arch': dict(size=m.size, width=float(m.width), depth=m.depth, fill=m.fill), 'model': state,
+         'info': {k: v if isinstance(v, (int, float)) else str(v) for k, v in info.items()}}
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, lambda tmp: torch.save(d, tmp))
+    return Path(path)
+
+def load_pretrained(pretrained='inpaint_nb', # 'inpaint_nb' (the shipped weights) or the path of a file written by `save_pretrained`
+                   ) -> dict:
+    "The weights file as a dict `{'arch', 'model', 'info'}` (float32 tensors), read without unpickling code; one-line errors"
+    f = pretrained_file(pretrained) if str(pretrained) == 'inpaint_nb' else Path(pretrained)
+    if not f.is_file(): raise InpaintError(f"{f}: no such weights file")
+    try: d = torch.load(f, map_location='cpu', weights_only=True)
+    except Exception as e: raise InpaintError(f"{f}: not a readable weights file ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
+    if not isinstance(d, dict) or d.get('format') != PRETRAINED_FORMAT or not isinstance(d.get('model'), dict) or not isinstance(d.get('arch'), dict):
+        raise InpaintError(f"{f}: not an inpaint_nb PConv weights file (expected format {PRETRAINED_FORMAT!r})")
+    return {**d, 'model': {k: v.float() if v.is_floating_point() else v for k, v in d['model'].items()}}
+
+# %% ../nbs/04_pconv.ipynb #4a7622e5
+def _is_own_weights(pretrained) -> bool:
+    "Whether `pretrained` names the package's own weights: 'inpaint_nb' or a file in `save_pretrained`'s format (not the Places2 checkpoint)"
+    if str(pretrained) == 'inpaint_nb': return True
+    if str(pretrained) == 'places2' or not Path(pretrained).is_file(): return False
+    try: d = torch.load(pretrained, map_location='cpu', weights_only=True)
+    except Exception: return False
+    return isinstance(d, dict) and d.get('format') == PRETRAINED_FORMAT
+
+def _own_fill(pretrained, fill):
+    "The fill of the network in `pretrained`; a different `fill` asked for is an error"
+    f = load_pretrained(pretrained)['arch']['fill']
+    if fill not in (None, f): raise InpaintError(f"pretrained={str(pretrained)!r}: the network corrects fill={f!r}; got fill={fill!r}")
+    return f
+
+def _own_net(pretrained, width=None, fill=None, **blend):
+    "The network in a `save_pretrained` file; the blend weights given (fitted on the data) replace the saved ones"
+    d = load_pretrained(pretrained); a = d['arch']
+    if width is not None and not math.isclose(width, a['width']): raise InpaintError(f"pretrained={str(pretrained)!r}: a network of width {a['width']}; got width={width}")
+    net = PConvUNet(a['size'], width=a['width'], depth=a['depth'], fill=a['fill'], **blend)
+    state = {k: v for k, v in d['model'].items() if not (blend and k in ('alpha', 'beta'))}
+    try: net.load_state_dict(state, strict=not blend)
+    except RuntimeError as e: raise InpaintError(f"pretrained={str(pretrained)!r}: the weights do not fit its architecture ({str(e).splitlines()[1].strip()[:120]})") from None
+    return net
