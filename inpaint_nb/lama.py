@@ -12,11 +12,13 @@ from fastai.vision.all import *
 from .core import InpaintError, atomic_write
 from .baselines import Inpainter, shrink_to
 from .metrics import inpaint_metrics
+from .pconv import PConvLoss, _value_range
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
-__all__ = ['BIG_LAMA_CONFIG', 'BIG_LAMA_URL', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCBnAct', 'FFCResBlock',
-           'LamaGenerator', 'LamaNet', 'load_tensors', 'lama_from_checkpoint', 'lama_checkpoint', 'LamaInpainter']
+__all__ = ['BIG_LAMA_CONFIG', 'BIG_LAMA_URL', 'LAMA_RECIPE', 'LAMA', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCBnAct',
+           'FFCResBlock', 'LamaGenerator', 'LamaNet', 'load_tensors', 'lama_from_checkpoint', 'lama_checkpoint',
+           'LamaInpainter', 'LamaLearner', 'lama_learner']
 
 # %% ../nbs/06a_lama.ipynb #1db4ecec
 def _fft_dtype(t): return t if t.dtype in (torch.float32, torch.float64) else t.float()
@@ -342,3 +344,59 @@ class LamaInpainter(Inpainter):
                     outs.append(y.clamp(0, 1).cpu())
         finally: m.train(was_training)
         return torch.cat(outs)
+
+# %% ../nbs/06a_lama.ipynb #b77268a2
+class LamaLearner(Learner):
+    "A fastai `Learner` holding a `LamaNet` (build it with `lama_learner`)"
+
+# %% ../nbs/06a_lama.ipynb #da37fc1d
+def _lama_net(width=1., n_blocks=18, pretrained=None):
+    "A fresh `LamaNet` with `round(64*width)` channels and `n_blocks` blocks, or the network of a published checkpoint ('big-lama' or a path)"
+    if pretrained is not None: return lama_from_checkpoint(lama_checkpoint(pretrained))
+    if isinstance(width, bool) or not isinstance(width, (int, float)) or not width > 0: raise InpaintError(f"width: expected a channel multiplier > 0, got {width!r}")
+    return LamaNet(ngf=max(1, round(64*width)), n_blocks=n_blocks)
+
+# %% ../nbs/06a_lama.ipynb #68013c16
+@delegates(Learner.__init__, but=['model', 'loss_func'])
+def lama_learner(dls:DataLoaders, # from `inpaint_dls` (images on [0, 1]): batches `(image, mask, target)`
+                 *,
+                 pretrained=None, # start from published weights: 'big-lama' (downloaded once, `lama_checkpoint`) or a LaMa checkpoint file; sets the network's configuration
+                 width:float=1., # fresh network: channel multiplier of `ngf` = 64 (1/8 = a small CPU model); ignored with `pretrained`
+                 n_blocks:int=18, # fresh network: FFC residual blocks; ignored with `pretrained`
+                 loss='mse', # a `PConvLoss` preset ('mse': the hole MSE alone; 'rmse'; 'paper') or a `PConvLoss`
+                 lr:float=1e-3, # default learning rate (big-lama's generator trained at 1e-3; fine-tune it lower)
+                 mixed_precision:bool=None, # default: on when `dls` are on a GPU
+                 metrics=None, # default: `inpaint_metrics()` (hole RMSE, image RMSE, PSNR)
+                 **kwargs,
+                ) -> LamaLearner:
+    "A `LamaLearner`: LaMa (published or fresh) with a hole-MSE loss and the package's metrics"
+    vr = _value_range(dls)
+    if vr != (0., 1.): raise InpaintError("dls: LaMa takes images on [0, 1]; build the DataLoaders with inpaint_dls(..., normalize=False)")
+    model = _lama_net(width, n_blocks, pretrained)
+    lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=vr)
+    lf.use_model(model)
+    learn = LamaLearner(dls, model, loss_func=lf, lr=lr, metrics=ifnone(metrics, inpaint_metrics()), **kwargs)
+    if ifnone(mixed_precision, torch.device(getattr(dls, 'device', 'cpu') or 'cpu').type == 'cuda'): learn.to_fp16()
+    return learn
+
+@patch
+def inpainter(self:LamaLearner, size='recipe', # predict at this side and scale back; 'recipe': the recipe's prediction size (learners from `train_run`), else full size; `None`: full size
+              **kwargs, # passed to `LamaInpainter` (bs, name)
+             ) -> LamaInpainter:
+    "The learner's network as an `Inpainter` for `evaluate`, `leaderboard` and submissions"
+    return LamaInpainter(self.model, size=predict_size(self, size), **kwargs)
+
+# %% ../nbs/06a_lama.ipynb #867ad726
+LAMA_RECIPE = Recipe('lama', size=128, predict_size=None, bs=8, epochs=10, lr=1e-3, aug='resized_crop', min_scale=0.5, random_holes=True,
+                     hp=dict(width=0.125, n_blocks=3, loss='mse'))
+
+def _lama_fit(learn, epochs, lr, cbs=None, start_epoch=0):
+    "One-cycle training"
+    learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start_epoch)
+
+def _lama_inpainter(recipe, state, device=None, **kwargs):
+    "A `LamaInpainter` of saved weights (the network's configuration read from their shapes), predicting at the recipe's size"
+    net = lama_from_checkpoint(state).to(device).eval()
+    return LamaInpainter(net, **{'size': recipe.predict_side, **kwargs})
+
+LAMA = ModelSpec(LAMA_RECIPE, learner=lama_learner, fit=_lama_fit, inpainter=_lama_inpainter)

@@ -29,7 +29,8 @@ __all__ = ['REGISTRY_COLS', 'Run', 'registry', 'RunTracker', 'EpochLines', 'trai
            'validate_run']
 
 # %% ../nbs/08_runs.ipynb #094150ed
-MODELS = {'pconv': PCONV, 'pix2pix': PIX2PIX}
+from inpaint_nb.lama import LAMA
+MODELS = {'pconv': PCONV, 'pix2pix': PIX2PIX, 'lama': LAMA}
 
 def _check_model(model):
     if model not in MODELS: raise InpaintError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
