@@ -585,10 +585,13 @@ def load_inpainter(run, # a `Run`, a run folder, or 'best' (the best run under `
     run = best_run(root) if isinstance(run, str) and run == 'best' else (run if isinstance(run, Run) else Run(run))
     if which not in ('best', 'last'): raise InpaintError(f"which must be 'best' or 'last', got {which!r}")
     cfg, f = run.config, run.path/f'{which}.pth'
-    state = _load_ckpt(f)
-    try: return MODELS[cfg['model']].inpainter(_recipe(cfg), state['model'], device, **{'name': run.name, **kwargs})
-    except RuntimeError as e:   # `load_state_dict` of the model's network
-        if 'state_dict' not in str(e): raise
+    spec, r, sd = MODELS[cfg['model']], _recipe(cfg), _load_ckpt(f)['model']
+    try: return spec.inpainter(r, sd, device, **{'name': run.name, **kwargs})
+    except (RuntimeError, KeyError, ValueError, TypeError, IndexError) as e:   # the network could not take the weights ...
+        if isinstance(e, InpaintError) and kwargs:   # ... or the caller's arguments are wrong: then the weights alone make a model
+            try: spec.inpainter(r, sd, 'cpu')
+            except Exception: pass
+            else: raise
         why = ([l.strip() for l in str(e).splitlines()[1:] if l.strip()] or [str(e)])[0]
         raise _Damaged(f"{f}: its weights do not fit this {cfg['model']} model (another model, width or size?): {why[:200]}") from None
 
