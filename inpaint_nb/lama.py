@@ -13,12 +13,13 @@ from .core import InpaintError, atomic_write
 from .baselines import Inpainter, shrink_to
 from .metrics import inpaint_metrics
 from .pconv import PConvLoss, _value_range
+from .pix2pix import Pix2PixLearner, PatchDiscriminator, init_pix2pix
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
 __all__ = ['BIG_LAMA_CONFIG', 'BIG_LAMA_URL', 'LAMA_RECIPE', 'LAMA', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCBnAct',
            'FFCResBlock', 'LamaGenerator', 'LamaNet', 'load_tensors', 'lama_from_checkpoint', 'lama_checkpoint',
-           'LamaInpainter', 'LamaLearner', 'lama_learner']
+           'LamaInpainter', 'LamaLearner', 'LamaGANLearner', 'lama_learner']
 
 # %% ../nbs/06a_lama.ipynb #1db4ecec
 def _fft_dtype(t): return t if t.dtype in (torch.float32, torch.float64) else t.float()
@@ -349,6 +350,14 @@ class LamaInpainter(Inpainter):
 class LamaLearner(Learner):
     "A fastai `Learner` holding a `LamaNet` (build it with `lama_learner`)"
 
+class LamaGANLearner(Pix2PixLearner):
+    "LaMa against the conditional PatchGAN of `pix2pix` (build it with `lama_learner(..., gan=True)`); images on [0, 1]"
+    def inpainter(self, size='recipe', # predict at this side and scale back; 'recipe': the recipe's prediction size, else full size; `None`: full size
+                  **kwargs, # passed to `LamaInpainter` (bs, name)
+                 ) -> LamaInpainter:
+        "The learner's LaMa as an `Inpainter`"
+        return LamaInpainter(self.model.generator, size=predict_size(self, size), **kwargs)
+
 # %% ../nbs/06a_lama.ipynb #da37fc1d
 def _lama_net(width=1., n_blocks=18, pretrained=None):
     "A fresh `LamaNet` with `round(64*width)` channels and `n_blocks` blocks, or the network of a published checkpoint ('big-lama' or a path)"
@@ -363,16 +372,25 @@ def lama_learner(dls:DataLoaders, # from `inpaint_dls` (images on [0, 1]): batch
                  pretrained=None, # start from published weights: 'big-lama' (downloaded once, `lama_checkpoint`) or a LaMa checkpoint file; sets the network's configuration
                  width:float=1., # fresh network: channel multiplier of `ngf` = 64 (1/8 = a small CPU model); ignored with `pretrained`
                  n_blocks:int=18, # fresh network: FFC residual blocks; ignored with `pretrained`
-                 loss='mse', # a `PConvLoss` preset ('mse': the hole MSE alone; 'rmse'; 'paper') or a `PConvLoss`
+                 loss='mse', # a `PConvLoss` preset ('mse': the hole MSE alone; 'rmse'; 'paper') or a `PConvLoss` (without `gan`)
+                 gan:bool=False, # train against `pix2pix`'s conditional PatchGAN (a `LamaGANLearner`), with the hole-weighted MSE as its pixel term
+                 critic_width:float=0.25, # with `gan`: filter multiplier of the `PatchDiscriminator`
+                 hole_weight:float=6., # with `gan`: weight of hole pixels in the pixel term (`masked_mse`)
+                 l1_weight:float=100., # with `gan`: weight of the pixel term against the GAN term
                  lr:float=1e-3, # default learning rate (big-lama's generator trained at 1e-3; fine-tune it lower)
                  mixed_precision:bool=None, # default: on when `dls` are on a GPU
                  metrics=None, # default: `inpaint_metrics()` (hole RMSE, image RMSE, PSNR)
                  **kwargs,
                 ) -> LamaLearner:
-    "A `LamaLearner`: LaMa (published or fresh) with a hole-MSE loss and the package's metrics"
+    "A `LamaLearner`: LaMa (published or fresh) with a hole-MSE loss and the package's metrics; with `gan`, a `LamaGANLearner` against a PatchGAN"
     vr = _value_range(dls)
     if vr != (0., 1.): raise InpaintError("dls: LaMa takes images on [0, 1]; build the DataLoaders with inpaint_dls(..., normalize=False)")
     model = _lama_net(width, n_blocks, pretrained)
+    if gan:
+        learn = LamaGANLearner(dls, model, init_pix2pix(PatchDiscriminator(width=critic_width)), l1_weight=l1_weight, hole_weight=hole_weight, pixel='mse',
+                               opt_func=partial(Adam, mom=0.5, sqr_mom=0.999, eps=1e-8, wd=0.), lr=lr, metrics=ifnone(metrics, inpaint_metrics()), **kwargs)
+        if ifnone(mixed_precision, torch.device(getattr(dls, 'device', 'cpu') or 'cpu').type == 'cuda'): learn.to_fp16()
+        return learn
     lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=vr)
     lf.use_model(model)
     learn = LamaLearner(dls, model, loss_func=lf, lr=lr, metrics=ifnone(metrics, inpaint_metrics()), **kwargs)
@@ -386,16 +404,18 @@ def inpainter(self:LamaLearner, size='recipe', # predict at this side and scale 
     "The learner's network as an `Inpainter` for `evaluate`, `leaderboard` and submissions"
     return LamaInpainter(self.model, size=predict_size(self, size), **kwargs)
 
-# %% ../nbs/06a_lama.ipynb #867ad726
+# %% ../nbs/06a_lama.ipynb #a67c7d1f
 LAMA_RECIPE = Recipe('lama', size=128, predict_size=None, bs=8, epochs=10, lr=1e-3, aug='resized_crop', min_scale=0.5, random_holes=True,
                      hp=dict(width=0.125, n_blocks=3, loss='mse'))
 
 def _lama_fit(learn, epochs, lr, cbs=None, start_epoch=0):
-    "One-cycle training"
-    learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start_epoch)
+    "One-cycle training; against a PatchGAN, Pix2Pix's schedule (constant, then linear decay)"
+    if isinstance(learn, Pix2PixLearner): learn.fit_flat_lin(epochs, lr, cbs=cbs, start_epoch=start_epoch)
+    else: learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start_epoch)
 
 def _lama_inpainter(recipe, state, device=None, **kwargs):
     "A `LamaInpainter` of saved weights (the network's configuration read from their shapes), predicting at the recipe's size"
+    if any(k.startswith('generator.generator.') for k in state): state = {k[len('generator.'):]: v for k, v in state.items() if k.startswith('generator.')}   # a GAN learner's
     net = lama_from_checkpoint(state).to(device).eval()
     return LamaInpainter(net, **{'size': recipe.predict_side, **kwargs})
 
