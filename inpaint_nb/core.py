@@ -178,15 +178,20 @@ def _file_kind(mode):
         if test(mode): return kind
     return 'not a regular file'
 
+def _check_target(path):
+    "`path` as a `Path`, or an `InpaintError` when something other than a regular file (a link, device, FIFO, folder) is there"
+    path = Path(path)
+    try: mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError): return path
+    if not stat.S_ISREG(mode):
+        raise InpaintError(f"{path}: is {_file_kind(mode)}, not a regular file; the package writes only regular files (give another path)")
+    return path
+
 def atomic_write(path, # destination file: a regular file or a new name (a link, device or FIFO is refused)
                  write, # `write(tmp_path)` writes the content to the temporary path it is given
                 ) -> Path:
     "Write `path` through a temporary file in the same folder and an atomic rename"
-    path = Path(path)
-    try: mode = os.lstat(path).st_mode
-    except FileNotFoundError: mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-        raise InpaintError(f"{path}: is {_file_kind(mode)}, not a regular file; the package writes only regular files (give another path)")
+    path = _check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_tmp(path.parent, path.name)   # temporary files of a writer that was killed
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 import pandas as pd, torch
-from .core import InpaintError
+from .core import InpaintError, _check_target
 from .data import load_split
 from .baselines import Inpainter, save_predictions, write_submission
 
@@ -64,6 +64,20 @@ def _split_of(source, boxes, box_size):
     if boxes is None: raise InpaintError(f"{source}: not a split folder (no images/ inside); to predict a folder of images give its boxes CSV with boxes=")
     return load_split(images=source, boxes=boxes, box_size=box_size)
 
+def _check_outputs(split, out_dir, submission=None, boxes=None):
+    "Refuse outputs that would land on the inputs: `out_dir` equal to or inside a folder of the images or ground truth, a `submission` among the input files"
+    cols = [c for c in ('image', 'ground_truth') if c in split]
+    files = {Path(p).resolve() for c in cols for p in split[c] if p is not None and not (isinstance(p, float) and math.isnan(p))}
+    folders = {f.parent for f in files}
+    if boxes is not None: files.add(Path(boxes).resolve())
+    out = Path(out_dir).resolve()
+    for d in sorted(folders):
+        if out == d or d in out.parents:
+            raise InpaintError(f"{out_dir}: is {'' if out == d else 'inside '}the input folder {d}; completed images would be written among (or over) the inputs, give another folder")
+    if submission is not None:
+        s = _check_target(submission).resolve()   # a link, a device (`/dev/full`), a FIFO: refused before any image is written
+        if s in files or s.parent in folders: raise InpaintError(f"{submission}: is an input file or in an input folder; give another path for the submission")
+
 # %% ../nbs/09_predict.ipynb #fa5338cd
 def predict_split(inpainter:Inpainter, # any model behind the `Inpainter` interface
                   source, # a `load_split` frame, a split folder (`images/` + `boxes.csv`), or a folder of images
@@ -81,6 +95,7 @@ def predict_split(inpainter:Inpainter, # any model behind the `Inpainter` interf
     if not isinstance(inpainter, Inpainter): raise InpaintError(f"inpainter: expected an Inpainter, got {type(inpainter).__name__}")
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir(): raise InpaintError(f"{out_dir}: exists and is not a folder")
+    _check_outputs(split, out_dir, submission, boxes if not isinstance(source, pd.DataFrame) else None)
     if tta: inpainter = TTAInpainter(inpainter)
     paths = save_predictions(inpainter, split, out_dir, bs=bs, progress=progress)
     if submission is not None:
