@@ -404,7 +404,7 @@ def inpainter(self:LamaLearner, size='recipe', # predict at this side and scale 
     "The learner's network as an `Inpainter` for `evaluate`, `leaderboard` and submissions"
     return LamaInpainter(self.model, size=predict_size(self, size), **kwargs)
 
-# %% ../nbs/06a_lama.ipynb #a67c7d1f
+# %% ../nbs/06a_lama.ipynb #1a9235b6
 LAMA_RECIPE = Recipe('lama', size=128, predict_size=None, bs=8, epochs=10, lr=1e-3, aug='resized_crop', min_scale=0.5, random_holes=True,
                      hp=dict(width=0.125, n_blocks=3, loss='mse'))
 
