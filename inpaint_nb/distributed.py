@@ -45,11 +45,18 @@ def _want_cuda(device):
 def check_processes(processes:int, # processes to start
                     device=None, # 'cpu', 'cuda' or None/'auto' (the GPUs when there are any)
                    ):
-    "Raise an `InpaintError` unless `processes` can run here: at least 1, and at most one per GPU on GPUs"
+    "Raise an `InpaintError` unless `processes` can run here: at least 1, at most one per GPU on GPUs, and at most one per CPU core on the CPU"
     if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
         raise InpaintError(f"processes must be an integer >= 1, got {processes!r}")
     if _want_cuda(device) and processes > torch.cuda.device_count():
         raise InpaintError(f"processes {processes}: more than the {torch.cuda.device_count()} GPU(s) here (one process per GPU); use --device cpu or fewer processes")
+    if not _want_cuda(device) and processes > _cpu_cores():   # more would only share the cores, and each process holds the model and its data
+        raise InpaintError(f"processes {processes}: more than the {_cpu_cores()} CPU core(s) this process may use; use at most {_cpu_cores()}")
+
+def _cpu_cores():
+    "The CPU cores this process may run on"
+    try: return len(os.sched_getaffinity(0))
+    except AttributeError: return os.cpu_count() or 1
 
 # %% ../nbs/08a_distributed.ipynb #f6bb1e60
 def setup(device=None, # 'cpu', 'cuda' or None/'auto' (the GPU when there is one)

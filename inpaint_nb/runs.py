@@ -5,15 +5,15 @@
 # %% ../nbs/08_runs.ipynb #6ab7f23b
 from __future__ import annotations
 import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
-import json, platform, random, math, sys, pickle, pickletools
+import json, platform, random, math, sys, pickle, pickletools, warnings
 from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from fastcore.basics import store_attr
 from fastcore.foundation import L
-from fastai.callback.core import Callback
+from fastai.callback.core import Callback, CancelFitException
 from fastai.learner import Recorder, noop   # fastai's own `noop`, the one `learn.no_logging()` sets
 from fastai.callback.progress import ProgressCallback
 from fastai.distributed import DistributedDL
@@ -277,8 +277,10 @@ class RunTracker(Callback):
 
     def after_batch(self):
         if self.training and not torch.isfinite(self.loss).all():
+            last = self.run.path/'last.pth'
+            kept = f"the last good checkpoint is {last}" if last.is_file() else "no epoch had finished, so there is no checkpoint"
             raise InpaintError(f"run {self.run.name}: the training loss became {self.loss.item()} at epoch {self.epoch}, batch {self.iter}; "
-                               f"stopped; the last good checkpoint is {self.run.path/'last.pth'}")
+                               f"stopped ({kept}); a lower learning rate than {self.run.config['lr']:g} may help")
 
     def after_epoch(self):
         if self.epoch < self.start_epoch or not is_main(): return   # skipped on resume: nothing new to record; data-parallel: rank 0 writes
@@ -353,7 +355,11 @@ def _build(cfg, device=None):
     set_seed(cfg['seed'], reproducible=True)
     r = _recipe(cfg)
     dev = torch.device(device) if device not in (None, 'auto') else default_device()
-    return MODELS[cfg['model']].build(r.dls(cfg['data'], valid=cfg['valid'], seed=cfg['seed'], device=dev), r)
+    dls = r.dls(cfg['data'], valid=cfg['valid'], seed=cfg['seed'], device=dev)
+    if len(dls.train) == 0:   # fastai drops the last partial batch of the training set
+        n = len(dls.train_ds)
+        raise InpaintError(f"bs {r.bs}: larger than the training set ({n} image{'s'*(n != 1)}); an epoch would have no batch, choose bs <= {n}")
+    return MODELS[cfg['model']].build(dls, r)
 
 def _init_weights(learn, cfg):
     "Load the weights of the run `cfg['init']` (its best checkpoint, else its last) into `learn`"
@@ -364,6 +370,36 @@ def _init_weights(learn, cfg):
         ck = src.path/'best.pth' if (src.path/'best.pth').is_file() else src.path/'last.pth'
         _load_weights(learn.model, _load_ckpt(ck)['model'], ck, cfg['model'])
     except InpaintError as e: raise InpaintError(f"init: {e}") from None   # the other run's files: this run is not damaged
+
+def _check_name(name):
+    "A run name is one folder name: nothing that leaves the runs root (`..`, `/`, an absolute path) or hides (a leading dot)"
+    if name is None: return
+    s = str(name)
+    if not s or s.startswith('.') or '/' in s or '\\' in s or '\0' in s or Path(s).is_absolute() or Path(s).name != s:
+        raise InpaintError(f"name {s!r}: a run name is one folder name (no '/' or '\\', no leading '.', not an absolute path)")
+
+def _check_seed(seed):
+    if not _is_int(seed) or seed >= 2**31: raise InpaintError(f"seed {seed!r}: expected a whole number in [0, 2**31)")
+
+class _Dry(Callback):
+    "Cancels a fit before its first epoch (every callback has seen `before_fit`): the model's `fit` checks its schedule and nothing trains"
+    order = -1000
+    def before_epoch(self): raise CancelFitException()
+
+def _check_learner(learn, cfg):
+    "What only the built learner knows, before a run folder exists: the model's schedule accepts the recipe (e.g. Pix2Pix `pre_epochs`)"
+    with learn.no_bar(), learn.no_logging(): MODELS[cfg['model']].fit(learn, cfg['epochs'], cfg['lr'], cbs=[_Dry()])
+
+class _run_lock:
+    "Within: this process holds the run's lock file, so a second `resume` (or `train`) of the same run fails at once instead of training it too"
+    def __init__(self, run): self.run, self.lock = run, FileLock(run.path/'.lock', timeout=0) if is_main() else None
+    def __enter__(self):
+        if self.lock is None: return self
+        try: self.lock.acquire()
+        except Timeout: raise InpaintError(f"{self.run.path}: another process is training this run (it holds {self.run.path/'.lock'}); let it finish or stop it first") from None
+        return self
+    def __exit__(self, *exc):
+        if self.lock is not None: self.lock.release()
 
 def _new_run_dir(root, model, name):
     "Create a new run folder: `name`, or model and time stamp with the first free suffix (`mkdir` decides, so two runs never share one)"
@@ -498,7 +534,7 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
               **overrides, # changes to the recipe: its fields (`epochs`, `lr`, `bs`, `size`, `predict_size`, `aug`, `random_holes`, ...) or model hyperparameters (`width`, `loss`, `fill`, ...)
              ):
     "Train `model` on `data` in a new run folder under `root`; returns the fastai learner (its `run` attribute is the `Run`)"
-    _check_model(model)
+    _check_model(model); _check_name(name); _check_seed(seed)
     n = _processes(processes, device, launcher)
     data = Path(data)
     if not data.is_dir(): raise InpaintError(f"{data}: no such data folder")
@@ -507,10 +543,12 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
     r = (recipe or MODELS[model].recipe).replace(**overrides)
     if r.model != model: raise InpaintError(f"recipe: a recipe for {r.model!r}, not {model!r}")
     cfg = _config(r, data, valid, seed, init)
-    learn = _build(cfg, device)  # fail on bad data, hyperparameters or `init` before a run folder exists
+    learn = _build(cfg, device)  # fail on bad data, hyperparameters, schedule or `init` before a run folder exists
+    _check_learner(learn, cfg)
     if init is not None: _init_weights(learn, cfg)
+    del learn
     run = _make_run(root, model, name, cfg)
-    return _launch_run(run, n, device, launcher, cbs) if n else _train(run, cbs=cbs, device=device)
+    with _run_lock(run): return _launch_run(run, n, device, launcher, cbs) if n else _train(run, cbs=cbs, device=device)
 
 # %% ../nbs/08_runs.ipynb #dec584bc
 _LAST_KEYS = ('model', 'opt', 'epoch', 'rng')
@@ -559,8 +597,9 @@ def resume(run, # a `Run` or a run folder
            launcher:str='torch', # with `processes`: 'torch' or 'accelerate', as in `train_run`
           ):
     "Continue an interrupted run from its last checkpoint to its planned number of epochs; returns the learner"
+    run = run if isinstance(run, Run) else Run(run)
     n = _processes(processes, device, launcher)
-    return _continue(run if isinstance(run, Run) else Run(run), cbs, device, n, launcher)
+    with _run_lock(run): return _continue(run, cbs, device, n, launcher)
 
 # %% ../nbs/08_runs.ipynb #16184813
 def best_run(root='runs', # the runs root folder
@@ -570,8 +609,10 @@ def best_run(root='runs', # the runs root folder
     reg = registry(root)
     if model is not None: reg = reg[reg.model == model]
     reg = reg.dropna(subset=['best_hole_rmse'])
-    if not len(reg): raise InpaintError(f"{root}: no run with a best checkpoint" + (f" for model {model!r}" if model else ''))
-    return Run(Path(root)/reg.sort_values('best_hole_rmse').run.iloc[0])
+    for name in reg.sort_values('best_hole_rmse').run:
+        if (Path(root)/name/'config.json').is_file(): return Run(Path(root)/name)
+        warnings.warn(f"{Path(root)/'runs.csv'}: run {name} is listed but its folder is gone; skipped (`inpaint_nb runs --rebuild` drops its row)")
+    raise InpaintError(f"{root}: no run with a best checkpoint" + (f" for model {model!r}" if model else ''))
 
 # %% ../nbs/08_runs.ipynb #35f661d0
 def load_inpainter(run, # a `Run`, a run folder, or 'best' (the best run under `root`)
