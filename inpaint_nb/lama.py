@@ -10,9 +10,9 @@ from pathlib import Path
 from torch import Tensor
 from fastai.vision.all import *
 from .core import InpaintError, atomic_write
-from .baselines import Inpainter, shrink_to
+from .baselines import Inpainter, shrink_to, base_fill, register_blend, _blend_kwargs, BLEND_WEIGHTS
 from .metrics import inpaint_metrics
-from .pconv import PConvLoss, _value_range
+from .pconv import PConvLoss, _value_range, _warn_once
 from .pix2pix import Pix2PixLearner, PatchDiscriminator, init_pix2pix
 from .recipes import Recipe, ModelSpec, predict_size
 
@@ -166,13 +166,21 @@ class LamaNet(Module):
                  n_blocks:int=18, # FFC residual blocks (18 in big-lama)
                  n_downsampling:int=3, # stride-2 steps
                  ratio_g:float=0.75, # global fraction of the channels in the residual blocks
+                 fill:str=None, # None: LaMa paints the holes (the published network); 'pyramid' or 'blend' (`base_fill`): it corrects that fill, from a zero last layer
+                 alpha:float=BLEND_WEIGHTS[0], # Telea's weight in the 'blend' fill; kept with the weights
+                 beta:float=BLEND_WEIGHTS[1], # the biharmonic fill's weight in the 'blend' fill; kept with the weights
                 ):
         if not (isinstance(ngf, int) and ngf >= 1): raise InpaintError(f"ngf: expected an integer >= 1, got {ngf!r}")
+        if fill not in (None, 'pyramid', 'blend'): raise InpaintError(f"fill: expected None, 'pyramid' or 'blend', got {fill!r}")
         if not (isinstance(n_blocks, int) and n_blocks >= 0): raise InpaintError(f"n_blocks: expected an integer >= 0, got {n_blocks!r}")
         self.generator = LamaGenerator(4, 3, ngf, n_downsampling, n_blocks, ratio_g)
         store_attr('ngf,n_blocks,n_downsampling,ratio_g')
         self.multiple = max(8, 2**n_downsampling)   # LaMa's prediction pads to multiples of 8
         self.raw = self.hole = None
+        self.fill = fill
+        if fill:   # a correction of the fill: zero at the start (2·sigmoid(0) − 1 = 0)
+            if fill == 'blend': register_blend(self, alpha, beta)
+            last = self.generator.model[-2]; nn.init.zeros_(last.weight); nn.init.zeros_(last.bias)
 
     @property
     def config(self) -> dict: return dict(ngf=self.ngf, n_downsampling=self.n_downsampling, n_blocks=self.n_blocks, ratio_g=self.ratio_g)
@@ -183,11 +191,13 @@ class LamaNet(Module):
         kind, image = type(image), image.as_subclass(Tensor)
         hole = mask.as_subclass(Tensor).to(image.dtype)
         h, w = image.shape[-2:]
-        x = _pad_symmetric(torch.cat([image*(1 - hole), hole], 1), -h % self.multiple, -w % self.multiple)
-        self.raw, self.hole = self.generator(x)[..., :h, :w], hole
+        guess = base_fill(image, hole, self.fill, getattr(self, 'alpha', 0.), getattr(self, 'beta', 0.)) if self.fill else image*(1 - hole)
+        x = _pad_symmetric(torch.cat([guess, hole], 1), -h % self.multiple, -w % self.multiple)
+        out = self.generator(x)[..., :h, :w]
+        self.raw, self.hole = ((guess + 2*out - 1).clamp(0, 1) if self.fill else out), hole
         return torch.where(hole.bool(), self.raw, image).as_subclass(kind)
 
-# %% ../nbs/06a_lama.ipynb #244b073f
+# %% ../nbs/06a_lama.ipynb #abd6997f
 _TENSOR_GLOBALS = {('collections', 'OrderedDict'), ('torch', 'Size'), ('torch', 'Tensor'), ('torch._tensor', 'Tensor'), ('torch.nn.parameter', 'Parameter'),
                    *(('torch._utils', f) for f in ('_rebuild_tensor', '_rebuild_tensor_v2', '_rebuild_tensor_v3', '_rebuild_parameter',
                                                    '_rebuild_parameter_with_state', '_rebuild_from_type_v2'))}
@@ -212,7 +222,7 @@ class _TensorsOnly(pickle.Unpickler):
 _tensors_only = types.SimpleNamespace(__name__='inpaint_nb.lama._tensors_only', Unpickler=_TensorsOnly,
                                       load=lambda f, **kw: _TensorsOnly(f, **kw).load())   # a `pickle_module` for `torch.load`
 
-# %% ../nbs/06a_lama.ipynb #6eab0ddd
+# %% ../nbs/06a_lama.ipynb #e4400384
 def load_tensors(path, # a PyTorch checkpoint file (e.g. LaMa's `best.ckpt`)
                 ):
     "A checkpoint file's tensors, dicts and lists, read without running pickled code: any other object becomes an inert placeholder"
@@ -223,7 +233,7 @@ def load_tensors(path, # a PyTorch checkpoint file (e.g. LaMa's `best.ckpt`)
         msg = ' '.join(str(e).split())[:100]
         raise InpaintError(f"{p}: not a readable PyTorch checkpoint (truncated or another format? {type(e).__name__}: {msg})") from None
 
-# %% ../nbs/06a_lama.ipynb #c37572c2
+# %% ../nbs/06a_lama.ipynb #ada6b12e
 _FIRST = 'generator.model.1.ffc.convl2l.weight'
 
 def _generator_state(ckpt, where):
@@ -247,8 +257,9 @@ def _lama_config(sd):
     return dict(ngf=ngf, n_downsampling=n_down, n_blocks=count(r'generator\.model\.\d+\.conv1\.ffc\.convl2l\.weight'),
                 ratio_g=g.shape[0]/min(1024, ngf*2**n_down) if g is not None else 0.)
 
-# %% ../nbs/06a_lama.ipynb #0cdd942a
+# %% ../nbs/06a_lama.ipynb #d94c4cf8
 def lama_from_checkpoint(ckpt, # LaMa's checkpoint file (`big-lama/models/best.ckpt`), its loaded dict, or a state dict of `generator.` tensors
+                         **kwargs, # more `LamaNet` arguments (`fill`); a 'blend' fill's `alpha` and `beta` come from `ckpt` when it holds them
                         ) -> LamaNet:
     "The generator of a LaMa training checkpoint as a `LamaNet`; the configuration comes from the weights' shapes, the file is read without running pickled code"
     where = str(ckpt) if isinstance(ckpt, (str, Path)) else 'checkpoint'
@@ -266,11 +277,13 @@ def lama_from_checkpoint(ckpt, # LaMa's checkpoint file (`big-lama/models/best.c
         raise InpaintError(f"{where}: does not fit {desc}: " + '; '.join(filter(None, [
             f"{len(missing)} missing, e.g. {missing[0]}" if missing else '', f"{len(extra)} unexpected, e.g. {extra[0]}" if extra else '',
             f"{len(bad)} of another shape, e.g. {bad[0]}" if bad else ''])))
-    net = LamaNet(**cfg)
-    net.load_state_dict({**net.state_dict(), **{k: v if k.endswith('num_batches_tracked') else v.float() for k, v in sd.items()}})
+    net = LamaNet(**cfg, **kwargs)
+    src = ckpt.get('state_dict', ckpt)
+    blend = {k: src[k] for k in ('alpha', 'beta') if k in net.state_dict() and k in src}   # a run's 'blend' weights
+    net.load_state_dict({**net.state_dict(), **{k: v if k.endswith('num_batches_tracked') else v.float() for k, v in sd.items()}, **blend})
     return net
 
-# %% ../nbs/06a_lama.ipynb #5fecbca6
+# %% ../nbs/06a_lama.ipynb #1232e4cf
 def _fake_lama_checkpoint(seed=0, hyper_parameters=None, **config):
     "Random weights of LaMa's generator (`BIG_LAMA_CONFIG` changed by `config`) in the layout of LaMa's Lightning checkpoint `best.ckpt` (for tests)"
     g = torch.Generator().manual_seed(seed)
@@ -287,7 +300,7 @@ def _fake_lama_checkpoint(seed=0, hyper_parameters=None, **config):
             'callbacks': {}, 'optimizer_states': [{'state': {}, 'param_groups': [{'lr': 1e-3}]}], 'lr_schedulers': [],
             'hparams_name': 'kwargs', 'hyper_parameters': hyper_parameters if hyper_parameters is not None else {'config': {'generator': dict(kind='ffc_resnet', **config)}}}
 
-# %% ../nbs/06a_lama.ipynb #00cb90e0
+# %% ../nbs/06a_lama.ipynb #5a961851
 BIG_LAMA_URL = 'https://huggingface.co/smartywu/big-lama/resolve/main/big-lama.zip'
 
 def lama_checkpoint(weights='big-lama', # 'big-lama' (download `BIG_LAMA_URL` once), a checkpoint file, or an unzipped `big-lama` folder
@@ -317,7 +330,7 @@ def lama_checkpoint(weights='big-lama', # 'big-lama' (download `BIG_LAMA_URL` on
     finally: part.unlink(missing_ok=True)
     return dest
 
-# %% ../nbs/06a_lama.ipynb #819f6c95
+# %% ../nbs/06a_lama.ipynb #35874d52
 class LamaInpainter(Inpainter):
     "LaMa as an `Inpainter`: the published 'big-lama', a LaMa checkpoint file, or a trained `LamaNet`; [0, 1] images in and out"
     def __init__(self, weights='big-lama', # 'big-lama' (downloaded once, `lama_checkpoint`), a `best.ckpt` file or unzipped `big-lama` folder, or a `LamaNet`
@@ -346,7 +359,7 @@ class LamaInpainter(Inpainter):
         finally: m.train(was_training)
         return torch.cat(outs)
 
-# %% ../nbs/06a_lama.ipynb #b77268a2
+# %% ../nbs/06a_lama.ipynb #8c509bf3
 class LamaLearner(Learner):
     "A fastai `Learner` holding a `LamaNet` (build it with `lama_learner`)"
 
@@ -358,20 +371,23 @@ class LamaGANLearner(Pix2PixLearner):
         "The learner's LaMa as an `Inpainter`"
         return LamaInpainter(self.model.generator, size=predict_size(self, size), **kwargs)
 
-# %% ../nbs/06a_lama.ipynb #da37fc1d
-def _lama_net(width=1., n_blocks=18, pretrained=None):
-    "A fresh `LamaNet` with `round(64*width)` channels and `n_blocks` blocks, or the network of a published checkpoint ('big-lama' or a path)"
+# %% ../nbs/06a_lama.ipynb #09d73d56
+def _lama_net(width=1., n_blocks=18, pretrained=None, **fill):
+    "A fresh `LamaNet` with `round(64*width)` channels and `n_blocks` blocks (`fill`: its fill and blend weights), or the network of a published checkpoint"
     if pretrained is not None: return lama_from_checkpoint(lama_checkpoint(pretrained))
     if isinstance(width, bool) or not isinstance(width, (int, float)) or not width > 0: raise InpaintError(f"width: expected a channel multiplier > 0, got {width!r}")
-    return LamaNet(ngf=max(1, round(64*width)), n_blocks=n_blocks)
+    return LamaNet(ngf=max(1, round(64*width)), n_blocks=n_blocks, **fill)
 
-# %% ../nbs/06a_lama.ipynb #68013c16
+# %% ../nbs/06a_lama.ipynb #758f76df
 @delegates(Learner.__init__, but=['model', 'loss_func'])
 def lama_learner(dls:DataLoaders, # from `inpaint_dls` (images on [0, 1]): batches `(image, mask, target)`
                  *,
                  pretrained=None, # start from published weights: 'big-lama' (downloaded once, `lama_checkpoint`) or a LaMa checkpoint file; sets the network's configuration
                  width:float=1., # fresh network: channel multiplier of `ngf` = 64 (1/8 = a small CPU model); ignored with `pretrained`
                  n_blocks:int=18, # fresh network: FFC residual blocks; ignored with `pretrained`
+                 fill:str=None, # fresh network: None (LaMa paints the holes) or 'pyramid' / 'blend': it corrects that fill (see `LamaNet`); not used (a warning) with `pretrained`
+                 alpha:float=None, # Telea's weight in the 'blend' fill; None: fitted on the training images (`fit_blend`)
+                 beta:float=None, # the biharmonic fill's weight in the 'blend' fill; None: fitted on the training images
                  loss='mse', # a `PConvLoss` preset ('mse': the hole MSE alone; 'rmse'; 'paper') or a `PConvLoss` (without `gan`)
                  gan:bool=False, # train against `pix2pix`'s conditional PatchGAN (a `LamaGANLearner`), with the hole-weighted MSE as its pixel term
                  critic_width:float=0.25, # with `gan`: filter multiplier of the `PatchDiscriminator`
@@ -385,7 +401,9 @@ def lama_learner(dls:DataLoaders, # from `inpaint_dls` (images on [0, 1]): batch
     "A `LamaLearner`: LaMa (published or fresh) with a hole-MSE loss and the package's metrics; with `gan`, a `LamaGANLearner` against a PatchGAN"
     vr = _value_range(dls)
     if vr != (0., 1.): raise InpaintError("dls: LaMa takes images on [0, 1]; build the DataLoaders with inpaint_dls(..., normalize=False)")
-    model = _lama_net(width, n_blocks, pretrained)
+    if fill is not None and pretrained is not None:   # e.g. `train_run(init=...)` with a recipe that corrects a fill
+        _warn_once('lama-fill', f"pretrained: the published LaMa paints whole holes; fill={fill!r} is not used"); fill = None
+    model = _lama_net(width, n_blocks, pretrained, fill=fill, **_blend_kwargs(dls, fill, alpha, beta))
     if gan:
         learn = LamaGANLearner(dls, model, init_pix2pix(PatchDiscriminator(width=critic_width)), l1_weight=l1_weight, hole_weight=hole_weight, pixel='mse',
                                opt_func=partial(Adam, mom=0.5, sqr_mom=0.999, eps=1e-8, wd=0.), lr=lr, metrics=ifnone(metrics, inpaint_metrics()), **kwargs)
@@ -404,9 +422,9 @@ def inpainter(self:LamaLearner, size='recipe', # predict at this side and scale 
     "The learner's network as an `Inpainter` for `evaluate`, `leaderboard` and submissions"
     return LamaInpainter(self.model, size=predict_size(self, size), **kwargs)
 
-# %% ../nbs/06a_lama.ipynb #1a9235b6
+# %% ../nbs/06a_lama.ipynb #b058f08c
 LAMA_RECIPE = Recipe('lama', size=128, predict_size=None, bs=8, epochs=10, lr=1e-3, aug='resized_crop', min_scale=0.5, random_holes=True,
-                     hp=dict(width=0.125, n_blocks=3, loss='mse'))
+                     hp=dict(width=0.125, n_blocks=3, loss='mse', fill='blend'))
 
 def _lama_fit(learn, epochs, lr, cbs=None, start_epoch=0):
     "One-cycle training; against a PatchGAN, Pix2Pix's schedule (constant, then linear decay)"
@@ -416,7 +434,8 @@ def _lama_fit(learn, epochs, lr, cbs=None, start_epoch=0):
 def _lama_inpainter(recipe, state, device=None, **kwargs):
     "A `LamaInpainter` of saved weights (the network's configuration read from their shapes), predicting at the recipe's size"
     if any(k.startswith('generator.generator.') for k in state): state = {k[len('generator.'):]: v for k, v in state.items() if k.startswith('generator.')}   # a GAN learner's
-    net = lama_from_checkpoint(state).to(device).eval()
+    fill = None if recipe.hp.get('pretrained') is not None else recipe.hp.get('fill')   # the published network paints whole holes
+    net = lama_from_checkpoint(state, fill=fill).to(device).eval()
     return LamaInpainter(net, **{'size': recipe.predict_side, **kwargs})
 
 LAMA = ModelSpec(LAMA_RECIPE, learner=lama_learner, fit=_lama_fit, inpainter=_lama_inpainter)
