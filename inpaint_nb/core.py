@@ -6,13 +6,13 @@
 from __future__ import annotations
 import os, re, stat, glob, threading, warnings, numpy as np, torch
 from pathlib import Path
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from torch import Tensor
 from torchvision.transforms.functional import to_tensor
 
 # %% auto #0
-__all__ = ['InpaintError', 'as_box', 'check_boxes', 'create_mask', 'mask_tensor', 'apply_mask', 'composite', 'load_rgb',
-           'sweep_tmp', 'atomic_write']
+__all__ = ['MAX_PIXELS', 'InpaintError', 'as_box', 'check_boxes', 'create_mask', 'mask_tensor', 'apply_mask', 'composite',
+           'load_rgb', 'sweep_tmp', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #5bbea1bf
 # fastai 2.8 decorates a few functions with `torch.jit.script` when it is imported, and torch >= 2.10 answers each import with a
@@ -136,17 +136,41 @@ def _to_rgb(im):
     return im if im.mode == 'RGB' else im.convert('RGB')
 
 # %% ../nbs/00_core.ipynb #d0a80105
+MAX_PIXELS = int(os.environ.get('INPAINT_NB_MAX_PIXELS', 50_000_000))   # largest image `load_rgb` decodes (width x height); change it here or in the environment
+
+def _open_checked(path, max_pixels=None):
+    "`Image.open(path)` (header only) of an image within the pixel limit, else an `InpaintError` naming the file and its size"
+    limit = MAX_PIXELS if max_pixels is None else max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)   # the limit below says it, with the file's name
+            im = Image.open(path)
+    except Image.DecompressionBombError as e:   # over twice PIL's own limit: PIL refuses before we see the size
+        px = re.search(r'\((\d+) pixels\)', str(e))
+        raise InpaintError(f"{path}: {int(px[1]) if px else 'too many'} pixels, over the limit of {limit} (inpaint_nb.core.MAX_PIXELS) and PIL's "
+                           f"({2*Image.MAX_IMAGE_PIXELS}, PIL.Image.MAX_IMAGE_PIXELS x 2); shrink the image") from None
+    w, h = im.size
+    if w*h > limit:
+        im.close()
+        raise InpaintError(f"{path}: {w}x{h} pixels ({w*h/1e6:.1f} MP) is over the limit of {limit/1e6:g} MP (inpaint_nb.core.MAX_PIXELS, "
+                           f"or the INPAINT_NB_MAX_PIXELS environment variable); shrink the image or raise the limit")
+    return im
+
 def load_rgb(path, # any file PIL can read: grayscale, RGBA, palette, 16-bit, ...
+             max_pixels:int=None, # largest width x height decoded (default: `MAX_PIXELS`); a larger image is refused before it is decoded
             ) -> Image.Image:
-    "Open `path` as an 8-bit RGB PIL image; an `InpaintError` naming the file when it cannot"
+    "Open `path` as an 8-bit RGB PIL image, turned as its EXIF orientation says; an `InpaintError` naming the file when it cannot"
     path = Path(path)
     if not path.is_file(): raise InpaintError(f"{path}: no such image file")
     try:
-        with Image.open(path) as im:
+        with _open_checked(path, max_pixels) as im:
             im.load()
+            ImageOps.exif_transpose(im, in_place=True)   # a phone photo taken upright shows upright
             return _to_rgb(im)
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as e:
+        if isinstance(e, InpaintError): raise
         raise InpaintError(f"{path}: cannot read the image ({e})") from e
+
 
 # %% ../nbs/00_core.ipynb #b7d2e1a0
 _TMP_NAME = re.compile(r'^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-\d+$')
