@@ -68,10 +68,15 @@ def read_boxes(csv, # path of the boxes CSV, long or wide form
     if idc is None: raise InpaintError(f"{csv}: no image column; expected one of {', '.join(_ID_COLS)}, found {list(df.columns)}")
     groups = _box_columns(cols, csv)
     if not len(df): raise InpaintError(f"{csv}: no rows after the header")
-    out, errs = [], []
+    out, errs, seen = [], [], {}
     for i, r in enumerate(df.to_dict('records')):
         line, name, n = i + 2, str(r[idc]).strip(), 0
         if not name: errs.append(f"line {line}: the image name is empty"); continue
+        key = name if len(groups) > 1 else (name, *(str(r[c]).strip() for g in groups for c in g if c))   # wide form: one row per image; long: one per box
+        if key in seen:
+            errs.append(f"line {line}: repeats {'the image' if len(groups) > 1 else 'the box of'} {name} of line {seen[key]}"
+                        + (" (a wide-form CSV has one row per image)" if len(groups) > 1 else "")); continue
+        seen[key] = line
         for k, (xc, yc, wc, hc) in enumerate(groups):
             xs, ys = str(r[xc]).strip(), str(r[yc]).strip()
             if not xs and not ys and len(groups) > 1: continue  # wide form: this image has fewer boxes
@@ -198,14 +203,22 @@ def random_boxes(size:tuple, # `(height, width)` of the image
     h, w = size
     bw, bh = (box_size, box_size) if np.isscalar(box_size) else box_size
     if bw > w or bh > h: raise InpaintError(f"box_size {bw}x{bh} does not fit in the {h}x{w} image")
-    boxes = []
-    for _ in range(1000*n):
-        if len(boxes) == n: break
-        b = (int(rng.integers(0, w-bw+1)), int(rng.integers(0, h-bh+1)), int(bw), int(bh))
-        if overlap or all(b[0] >= o[0]+o[2] or o[0] >= b[0]+b[2] or b[1] >= o[1]+o[3] or o[1] >= b[1]+b[3] for o in boxes):
-            boxes.append(b)
-    if len(boxes) < n: raise InpaintError(f"cannot place {n} non-overlapping {bw}x{bh} boxes in a {h}x{w} image; use overlap=True or smaller boxes")
-    return boxes
+    most = (w//bw)*(h//bh)   # the most non-overlapping boxes of one size that fit (each holds one point of the grid (k*bw-1, l*bh-1))
+    if not overlap and n > most:
+        raise InpaintError(f"cannot place {n} non-overlapping {bw}x{bh} boxes in a {h}x{w} image (at most {most} fit); use overlap=True or smaller boxes")
+    def free(b, boxes): return overlap or all(b[0] >= o[0]+o[2] or o[0] >= b[0]+b[2] or b[1] >= o[1]+o[3] or o[1] >= b[1]+b[3] for o in boxes)
+    for attempt in range(20):   # draw the boxes one by one; when the first ones leave no room for the rest, draw all of them again
+        boxes = []
+        for _ in range(1000*n if attempt == 0 else 50*n):
+            if len(boxes) == n: return boxes
+            b = (int(rng.integers(0, w-bw+1)), int(rng.integers(0, h-bh+1)), int(bw), int(bh))
+            if free(b, boxes): boxes.append(b)
+        if len(boxes) == n: return boxes
+    # a tight fit that random draws keep missing: random cells of the grid of `most` places, the spare pixels spread between them at random
+    cols, rows = w//bw, h//bh
+    xs = [i*bw + o for i, o in enumerate(np.sort(rng.integers(0, w - cols*bw + 1, cols)))]
+    ys = [j*bh + o for j, o in enumerate(np.sort(rng.integers(0, h - rows*bh + 1, rows)))]
+    return [(int(xs[c % cols]), int(ys[c // cols]), int(bw), int(bh)) for c in rng.choice(cols*rows, n, replace=False)]
 
 # %% ../nbs/01_data.ipynb #ce9d0691
 def random_strokes(size:tuple, # `(height, width)` of the mask
