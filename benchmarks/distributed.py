@@ -55,7 +55,7 @@ def main():
     warnings.filterwarnings('ignore')
     import torch; torch.set_num_threads(1)
     from inpaint_nb.data import make_sample_dataset
-    from inpaint_nb.cli import _epoch_lines
+    from inpaint_nb.runs import _epoch_lines
     tmp = Path(tempfile.mkdtemp())
     data = make_sample_dataset(tmp/'data', n_train=a.n_train, n_valid=20, n_test=1, size=2*a.size, box_size=round(75*2*a.size/256))
     rows = []

@@ -66,7 +66,7 @@ def score(recipes, data, seed, overrides):
     "Leaderboard of `recipes` trained on `data` and of the baselines on `data/valid`, with training minutes"
     from inpaint_nb.data import load_split
     from inpaint_nb.baselines import leaderboard
-    from inpaint_nb.cli import _epoch_lines
+    from inpaint_nb.runs import _epoch_lines
     models, times = {}, {}
     for r in recipes:
         t0, c0 = time.time(), time.process_time()

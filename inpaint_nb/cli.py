@@ -4,40 +4,66 @@
 
 # %% ../nbs/10_cli.ipynb #bb5ecb36
 from __future__ import annotations
-import argparse, contextlib, math, sys, time
+import argparse, math, sys, time
 from pathlib import Path
-import pandas as pd, torch
-from .core import InpaintError   # first: it silences fastai's import-time FutureWarning
-from fastai.callback.core import Callback
-from fastai.callback.progress import ProgressCallback
-from fastai.learner import defaults, noop   # fastai's own `noop`, the one `learn.no_logging()` sets
-from .data import make_sample_dataset, load_split, load_images
-from .baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BiharmonicInpainter, BlendFillInpainter, leaderboard, plot_leaderboard
-from .recipes import Recipe
-from .distributed import is_main, teardown
-from .runs import MODELS, Run, train_run, resume, best_run, load_inpainter, registry, _check_model, _config, _build
+# No torch, fastai or pandas up here: `inpaint_nb --help` parses before anything heavy loads. The package is imported inside the functions.
 
 # %% auto #0
-__all__ = ['BASELINES', 'inpainter_by_name', 'demo', 'EpochLines', 'main']
+__all__ = ['BASELINES', 'inpainter_by_name', 'demo', 'main']
 
 # %% ../nbs/10_cli.ipynb #4eef2db2
-BASELINES = {'mean_fill': MeanFillInpainter, 'pyramid_fill': PyramidFillInpainter, 'telea': lambda: OpenCVInpainter('telea'), 'ns': lambda: OpenCVInpainter('ns'),
-             'biharmonic': BiharmonicInpainter, 'blend': BlendFillInpainter}
+BASELINES = {'mean_fill': 'mean fill', 'pyramid_fill': 'pyramid fill', 'telea': 'telea', 'ns': 'navier-stokes', 'biharmonic': 'biharmonic',
+             'blend': 'classical blend'}   # command-line name -> the name in the demo's leaderboard, tables and pictures
+
+def _baseline(name):
+    "A new baseline `Inpainter` for the command-line `name`"
+    from inpaint_nb.baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BiharmonicInpainter, BlendFillInpainter
+    return {'mean_fill': MeanFillInpainter, 'pyramid_fill': PyramidFillInpainter, 'telea': lambda: OpenCVInpainter('telea'), 'ns': lambda: OpenCVInpainter('ns'),
+            'biharmonic': BiharmonicInpainter, 'blend': BlendFillInpainter}[name]()
 
 def inpainter_by_name(name:str, # 'mean_fill', 'pyramid_fill', 'telea', 'ns', 'biharmonic', 'blend' (Telea, biharmonic and pyramid fill), 'best', a run name under `runs`, or a run folder
                       runs='runs', # the runs root
                      ):
     "The `Inpainter` called `name`"
-    if name in BASELINES: return BASELINES[name]()
+    from inpaint_nb.core import InpaintError
+    from inpaint_nb.runs import load_inpainter
+    if name in BASELINES: return _baseline(name)
     if name == 'best': return load_inpainter('best', root=runs)
     p = Path(name) if Path(name).is_dir() else Path(runs)/name
     if not p.is_dir():
         raise InpaintError(f"unknown model {name!r}: expected one of {', '.join(BASELINES)}, 'best', or a run under {runs}")
     return load_inpainter(p, name=p.name)
 
+# %% ../nbs/10_cli.ipynb #f4c7a002
+_HELP_RECIPES = {   # each model's recipe as `--help` describes it (checked against `runs.MODELS[m].recipe` by the tests)
+    'pconv': dict(epochs=10, lr=1e-3, bs=8, size=128, predict_size=None, width=0.25, fill='blend', random_holes=True, aug='resized_crop'),
+    'pix2pix': dict(epochs=12, lr=2e-4, bs=8, size=128, predict_size=None, width=0.25, fill='blend', random_holes=True, aug='resized_crop',
+                    pixel='mse', pre_frac=2/3),
+    'lama': dict(epochs=10, lr=1e-3, bs=8, size=128, predict_size=None, width=0.125, random_holes=True, aug='resized_crop'),
+}
+
+def _spell(field, v):
+    "A recipe value as the command line spells it"
+    if v is None: return 'full' if field == 'predict_size' else 'none'
+    if field == 'random_holes' and isinstance(v, bool): return 'boxes' if v else 'none'
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+def _recipe_default(field):
+    "Help text: each model's recipe default of `field`, spelled as the option takes it"
+    vals = {m: _spell(field, f[field]) for m, f in _HELP_RECIPES.items() if field in f}
+    return "default: the recipe's, " + ', '.join(f"{m} {v}" for m, v in vals.items())
+
+def _pre_epochs_help():
+    g = _HELP_RECIPES['pix2pix']
+    pre = min(g['epochs'] - 1, round(g['epochs']*g['pre_frac']))
+    return (f"pix2pix: epochs (of --epochs) pre-training the generator alone with its pixel loss ({g['pixel'].upper()} in the recipe) "
+            f"(default: {g['pre_frac']:.2g} of --epochs, the recipe's {pre} of {g['epochs']})")
+
 # %% ../nbs/10_cli.ipynb #03580ca5
 def _demo_recipes(recipes=None):
     "`{model: Recipe}`: each model's own recipe (`MODELS`), or `recipes` given as `Recipe`s or as dicts of changes to the model's recipe"
+    from inpaint_nb.recipes import Recipe
+    from inpaint_nb.runs import MODELS, _check_model
     recipes = recipes if recipes is not None else {m: None for m in MODELS}
     for m in recipes: _check_model(m)
     return {m: r if isinstance(r, Recipe) else MODELS[m].recipe.replace(**(r or {})) for m, r in recipes.items()}
@@ -46,6 +72,7 @@ def _epoch_seconds(recipe, data, seed=0, n_batches=6):
     "Measured seconds of one training epoch (plus validation) of `recipe`, timed over a few steady batches"
     from fastai.callback.core import Callback
     from fastai.callback.training import ShortEpochCallback
+    from inpaint_nb.runs import _build, _config
     class _Clock(Callback):
         def before_fit(self): self.times = []
         def after_batch(self):
@@ -61,6 +88,7 @@ def _epoch_seconds(recipe, data, seed=0, n_batches=6):
 def _results_panel(inp, split, n=4):
     "Figure: masked input / prediction / target for the first `n` images of `split`"
     import matplotlib.pyplot as plt
+    from inpaint_nb.data import load_images
     x, m, y = load_images(split.iloc[:n])
     p = inp.inpaint(x, m)
     fig, axs = plt.subplots(n, 3, figsize=(6, 2*n), squeeze=False)
@@ -80,8 +108,11 @@ def demo(out='demo_out', # folder for everything the demo writes
          seed:int=0, # random seed
          max_epochs:int=None, # most epochs per model (default: its recipe's, the schedule the cross-validation measured); fewer when the budget is short
          progress:bool=True, # progress bars while evaluating (the command line turns them off when its output is not a terminal)
-        ) -> pd.DataFrame:
-    "Sample data -> small PConv and Pix2Pix trained within `minutes` -> leaderboard, plots and runs in `out`"
+        ):
+    "Sample data -> small PConv and Pix2Pix trained within `minutes` -> leaderboard, plots and runs in `out`; returns the leaderboard (a DataFrame)"
+    from inpaint_nb.data import make_sample_dataset, load_split
+    from inpaint_nb.baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BiharmonicInpainter, BlendFillInpainter, leaderboard, plot_leaderboard
+    from inpaint_nb.runs import train_run, load_inpainter
     from inpaint_nb.predict import EnsembleInpainter
     from inpaint_nb.plots import plot_loss_grid, plot_gan_losses
     import matplotlib.pyplot as plt
@@ -113,7 +144,7 @@ def demo(out='demo_out', # folder for everything the demo writes
     ax = plot_leaderboard(lb); ax.figure.tight_layout(); ax.figure.savefig(out/'leaderboard.png', dpi=100); plt.close(ax.figure)
     fig = plot_loss_grid({f"{m}: {r.config['epochs']} epochs, lr {r.config['lr']:g}": r.log for m, r in runs.items()})
     fig.savefig(out/'loss_plots.png', dpi=100); plt.close(fig)
-    gans = {m: r for m, r in runs.items() if 'gen_total' in r.log}   # the four GAN curves of each GAN run
+    gans = {m: r for m, r in runs.items() if 'train_gen_total' in r.log}   # the four GAN curves of each GAN run
     for m, r in gans.items():
         fig = plot_gan_losses(r.log); fig = fig if hasattr(fig, 'savefig') else plt.gcf()
         fig.savefig(out/('gan_losses.png' if len(gans) == 1 else f'gan_losses_{m}.png'), dpi=100); plt.close(fig)
@@ -137,16 +168,16 @@ def _parser():
     s.add_argument('--box-size', type=_number(int, 1), default=75, help='hole side in px, two holes per image (default: 75)')
     s.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
     t = sub.add_parser('train', help="train a model in a new run folder (every option defaults to the model's recipe)")
-    t.add_argument('--model', required=True, help=f"one of {', '.join(MODELS)}")
+    t.add_argument('--model', required=True, metavar='{' + ','.join(_HELP_RECIPES) + '}', help=f"the model to train: {', '.join(_HELP_RECIPES)}")
     t.add_argument('--data', required=True, help='dataset folder with train/ (and valid/) split folders, or a folder of photos (random holes)')
-    t.add_argument('--init', default=None, help="start from other weights: a run of the same model (folder, or name under --runs); pconv: 'places2' (published Places2 weights, downloaded once) or such a checkpoint file; lama: 'big-lama' (published, downloaded once) or its best.ckpt")
+    t.add_argument('--init', default=None, help="start from other weights: a run of the same model (folder, or name under --runs); pconv: 'places2' (published Places2 weights, downloaded once) or such a checkpoint file")
     t.add_argument('--epochs', type=int, default=None, help=f"training epochs ({_recipe_default('epochs')})")
     t.add_argument('--lr', type=float, default=None, help=f"(peak) learning rate ({_recipe_default('lr')})")
     t.add_argument('--bs', type=int, default=None, help=f"batch size ({_recipe_default('bs')})")
     t.add_argument('--size', type=int, default=None, help=f"training image side in px; holes scale with it ({_recipe_default('size')})")
-    t.add_argument('--predict-size', default=None, help=f"side the model predicts at, scaled back: 'train' (the training size), 'full' (the images' own size) or px ({_recipe_default('predict_size')}; None is full size)")
+    t.add_argument('--predict-size', default=None, help=f"side the model predicts at, scaled back: 'train' (the training size), 'full' (the images' own size) or px ({_recipe_default('predict_size')})")
     t.add_argument('--width', type=float, default=None, help=f"channel multiplier, 1 = the paper's networks ({_recipe_default('width')})")
-    t.add_argument('--pre-epochs', type=int, default=None, help='pix2pix: epochs (of --epochs) pre-training the generator alone with the L1 loss (default: 2/3 of --epochs)')
+    t.add_argument('--pre-epochs', type=int, default=None, help=_pre_epochs_help())
     t.add_argument('--fill', default=None, choices=['blend', 'pyramid', 'none', 'black'],
                    help=f"the fill the network corrects: blend (Telea, biharmonic and pyramid fill), pyramid, or none (pconv: the paper's network) / black (pix2pix: the paper's masked input) ({_recipe_default('fill')})")
     t.add_argument('--random-holes', nargs='?', const='boxes', default=None, choices=['boxes', 'strokes', 'none'],
@@ -162,10 +193,10 @@ def _parser():
         c.add_argument('--launcher', default='torch', choices=['torch', 'accelerate'], help="what starts --processes: PyTorch's elastic launcher (as torchrun) or Accelerate's (default: torch)")
     e = sub.add_parser('evaluate', help='print the leaderboard of models on a split with ground truth')
     e.add_argument('--data', required=True, help='split folder, or a dataset folder holding valid/')
-    e.add_argument('--models', default='mean_fill,pyramid_fill,telea,ns,biharmonic,blend', help="comma-separated: mean_fill, pyramid_fill, telea, ns, biharmonic, blend, best, run names (default: the six baselines)")
+    e.add_argument('--models', default=','.join(BASELINES), help=f"comma-separated: {', '.join(BASELINES)}, run names, or best (the best run of each model under --runs, compared on this split; the winner's row names its run) (default: the six baselines)")
     e.add_argument('--runs', default='runs', help='runs root folder (default: runs)'); e.add_argument('--out', default=None, help='also write the leaderboard CSV here (default: none)')
     q = sub.add_parser('predict', help="complete a folder of images with a run's model (or a baseline)")
-    q.add_argument('--run', required=True, help="run folder, run name, 'best', or a baseline (pyramid_fill, telea, ns, biharmonic, blend, mean_fill)")
+    q.add_argument('--run', required=True, help=f"run folder, run name, 'best' (the run with the best validation hole RMSE in the registry), or a baseline ({', '.join(BASELINES)})")
     q.add_argument('--images', required=True, help='folder of damaged images'); q.add_argument('--boxes', required=True, help='boxes CSV')
     q.add_argument('--out', required=True, help='folder for the completed images')
     q.add_argument('--submission', default=None, help='also write this submission CSV; a name ending in .gz or .zip is compressed (default: none)')
@@ -177,6 +208,7 @@ def _parser():
     d.add_argument('--n-train', type=_number(int, 1), default=200, help='sample training images (default: 200)')
     d.add_argument('--n-valid', type=_number(int, 1), default=50, help='sample validation images (default: 50)')
     d.add_argument('--size', type=_number(int, 16), default=256, help='sample image side in px; holes scale with it (default: 256)')
+    d.add_argument('--seed', type=int, default=0, help='random seed of the data and the training (default: 0)')
     return p
 
 def _number(cast, lo, above=False):
@@ -189,13 +221,9 @@ def _number(cast, lo, above=False):
         return x
     return f
 
-def _recipe_default(field):
-    "Help text: the default of a recipe field, per model"
-    vals = {m: getattr(s.recipe, field) if field in s.recipe.to_dict() else s.recipe.hp.get(field) for m, s in MODELS.items()}
-    return 'default: the recipe\'s, ' + ', '.join(f"{m} {v}" for m, v in vals.items())
-
 def _predict_size_arg(v):
     "--predict-size: 'train', 'full' or an integer"
+    from inpaint_nb.core import InpaintError
     if v is None or v in ('train', 'full'): return v
     try: return int(v)
     except ValueError: raise InpaintError(f"--predict-size: expected 'train', 'full' or a number of pixels, got {v!r}") from None
@@ -204,8 +232,28 @@ def _split_folder(path):
     p = Path(path)
     return p/'valid' if (p/'valid').is_dir() and not (p/'images').is_dir() else p
 
+def _best_of_each_model(runs):
+    "`{run name: Inpainter}`: the run of each model with the best validation hole RMSE in the registry of `runs`"
+    from inpaint_nb.core import InpaintError
+    from inpaint_nb.runs import registry, load_inpainter
+    reg = registry(runs).dropna(subset=['best_hole_rmse'])
+    if not len(reg): raise InpaintError(f"{runs}: no run with a best checkpoint")
+    top = reg.sort_values('best_hole_rmse').groupby('model', sort=False).head(1)
+    return {r: load_inpainter(Path(runs)/r, name=r) for r in top.run}
+
+def _evaluate(names, data, runs, progress):
+    "The leaderboard of the models `names` on `data`; 'best' is the best run of each model, compared here, the winner's row named after its run"
+    from inpaint_nb.baselines import leaderboard
+    models = {n: inpainter_by_name(n, runs) for n in names if n != 'best'}
+    cands = {f'best ({r})': inp for r, inp in _best_of_each_model(runs).items()} if 'best' in names else {}
+    lb = leaderboard({**models, **cands}, _split_folder(data), progress=progress)
+    return lb.drop(index=[n for n in lb.index if n in cands][1:])   # sorted by hole RMSE: the first candidate wins
+
 def _run(a):
+    from inpaint_nb.distributed import is_main
+    from inpaint_nb.runs import Run, train_run, resume
     if a.cmd == 'sample':
+        from inpaint_nb.data import make_sample_dataset
         dest = make_sample_dataset(a.dest, n_train=a.n_train, n_valid=a.n_valid, n_test=a.n_test, size=a.size, box_size=a.box_size, seed=a.seed)
         print(f"sample dataset written to {dest}")
     elif a.cmd == 'train':
@@ -214,7 +262,6 @@ def _run(a):
         overrides = {k: v for k, v in given.items() if v is not None}
         for k, (word, off) in dict(aug=('none', None), predict_size=('full', None), random_holes=('none', False), fill=('none', None)).items():
             if overrides.get(k) == word: overrides[k] = off   # the spelled-out "off" of options whose off value is None or False
-        if a.init == 'big-lama': from inpaint_nb.lama import lama_checkpoint; a.init = str(lama_checkpoint('big-lama'))   # LaMa's published weights: downloaded once, then a checkpoint file
         init = None if a.init is None else a.init if a.init == 'places2' or Path(a.init).is_file() or Path(a.init).is_dir() else Path(a.runs)/a.init
         learn = train_run(a.model, a.data, root=a.runs, name=a.name, init=init, seed=a.seed, processes=a.processes, device=a.device, launcher=a.launcher, **overrides)
         if is_main(): print(learn.run)
@@ -222,45 +269,27 @@ def _run(a):
         learn = resume(a.run, processes=a.processes, device=a.device, launcher=a.launcher)
         if is_main(): print(Run(a.run))
     elif a.cmd == 'evaluate':
-        models = {n: inpainter_by_name(n, a.runs) for n in [m.strip() for m in a.models.split(',') if m.strip()]}
-        lb = leaderboard(models, _split_folder(a.data), progress=sys.stdout.isatty())
+        lb = _evaluate([m.strip() for m in a.models.split(',') if m.strip()], a.data, a.runs, progress=sys.stdout.isatty())
         if a.out: lb.to_csv(a.out)
         print(lb.round(4).to_string())
     elif a.cmd == 'predict':
+        from inpaint_nb.data import load_split
         from inpaint_nb.predict import predict_split
         inp = inpainter_by_name(a.run, a.runs)
         split = load_split(images=a.images, boxes=a.boxes)
-        paths = predict_split(inp, split, a.out, submission=a.submission, tta=a.tta)
+        paths = predict_split(inp, split, a.out, submission=a.submission, tta=a.tta, progress=sys.stdout.isatty())
         print(f"{len(paths)} completed images written to {a.out}" + (f"; submission {a.submission}" if a.submission else ''))
     elif a.cmd == 'demo':
-        demo(a.out, minutes=a.minutes, n_train=a.n_train, n_valid=a.n_valid, size=a.size, progress=sys.stdout.isatty())
-
-# %% ../nbs/10_cli.ipynb #859a7994
-class EpochLines(Callback):
-    "fastai's per-epoch table as one plain line per epoch, each value named (for logs: no progress bars)"
-    order = ProgressCallback.order
-    def before_fit(self):
-        self.old_logger = self.learn.logger
-        if self.learn.logger is not noop: self.learn.logger = self._line   # `learn.no_logging()` stays silent
-    def _line(self, log):
-        vals = [f'{v:.4f}' if isinstance(v, float) else str(v) for v in log]
-        print('  '.join(f'{n} {v}' for n, v in zip(self.recorder.metric_names, vals)), flush=True)
-    def after_fit(self): self.learn.logger = self.old_logger
-
-@contextlib.contextmanager
-def _epoch_lines(on:bool=True):
-    "Within: learners made with `EpochLines` instead of fastai's `ProgressCallback`"
-    if not on: yield; return
-    old = list(defaults.callbacks)
-    defaults.callbacks = [c for c in old if c is not ProgressCallback] + [EpochLines]
-    try: yield
-    finally: defaults.callbacks = old
+        demo(a.out, minutes=a.minutes, n_train=a.n_train, n_valid=a.n_valid, size=a.size, seed=a.seed, progress=sys.stdout.isatty())
 
 # %% ../nbs/10_cli.ipynb #ecc5a052
 def main(argv:list=None, # arguments (default: `sys.argv[1:]`)
         ) -> int:
     "The `inpaint_nb` console script; returns the exit code (0 ok, 2 bad input, 130 interrupted)"
-    a = _parser().parse_args(argv)
+    a = _parser().parse_args(argv)   # `--help` and usage errors end here, before torch is imported
+    from inpaint_nb.core import InpaintError
+    from inpaint_nb.runs import _epoch_lines
+    from inpaint_nb.distributed import teardown
     try:
         with _epoch_lines(not sys.stdout.isatty()): _run(a)
     except (InpaintError, ImportError, OSError) as e:

@@ -4,13 +4,12 @@
 
 # %% ../nbs/03a_recipes.ipynb #18e2b094
 from __future__ import annotations
-import math, dataclasses
+import math, os, dataclasses
 from dataclasses import dataclass, field, fields, asdict
 from fastcore.basics import store_attr
 from fastai.torch_core import set_seed
 from .core import InpaintError
 from .data import inpaint_dls
-from .distributed import world_size, setup, DDPTrainer
 
 # %% auto #0
 __all__ = ['Recipe', 'ModelSpec', 'predict_size']
@@ -81,6 +80,7 @@ class Recipe:
 
 # %% ../nbs/03a_recipes.ipynb #4c226448
 _DLS_KEYS = {'valid', 'box_size', 'num_workers', 'flip', 'jitter', 'device'}   # not `fill`: that name is the models' (the fill their network corrects)
+_JOBS = []   # `join() -> callbacks`, called before `ModelSpec.train` builds its learner: `inpaint_nb.runs` adds the one joining a launched (torchrun) job
 
 class ModelSpec:
     "One model: its default `Recipe`, and how it builds a learner, fits, and predicts from saved weights (an entry of `runs.MODELS`)"
@@ -105,13 +105,15 @@ class ModelSpec:
               recipe:Recipe=None, # start from this recipe (default: this model's)
               **overrides, # recipe fields, model hyperparameters, or `inpaint_dls` arguments (`valid`, `box_size`, `num_workers`, ...)
              ):
-        "Train the recipe on `data` (no run folder: see `runs.train_run` for that); returns the learner. Under a launcher (torchrun) it trains data-parallel"
+        "Train the recipe on `data` (no run folder: see `runs.train_run` for that); returns the learner. Under a launcher (torchrun), with `inpaint_nb.runs` imported, it trains data-parallel"
         dkw = {k: overrides.pop(k) for k in list(overrides) if k in _DLS_KEYS}
         r = (recipe or self.recipe).replace(**overrides)
-        n = setup() if world_size() > 1 else 1   # one of the processes torchrun started: join the job
+        if not _JOBS and int(os.environ.get('WORLD_SIZE', 1)) > 1:
+            raise InpaintError(f"recipe {r.model}: started by a launcher (WORLD_SIZE={os.environ['WORLD_SIZE']}); import inpaint_nb.runs first, which joins the job")
+        cbs = [cb for join in _JOBS for cb in join()]   # e.g. join the launched job, then fit data-parallel
         set_seed(seed)
         learn = self.build(r.dls(data, seed=seed, **dkw), r)
-        self.fit(learn, r.epochs, r.lr, cbs=[DDPTrainer()] if n > 1 else None)
+        self.fit(learn, r.epochs, r.lr, cbs=cbs or None)
         return learn
 
 def predict_size(learn, # a learner built by a `ModelSpec` (it has `learn.recipe`), or any learner

@@ -39,6 +39,15 @@ def _recipe(cfg):
     "The recipe of a run's config (fields that older run folders lack come from the model's default recipe)"
     return Recipe.from_dict(cfg, base=MODELS[cfg['model']].recipe)
 
+# %% ../nbs/08_runs.ipynb #e23a0005
+from inpaint_nb.recipes import _JOBS
+
+def _join_launched_job():
+    "Under a launcher (torchrun): join its job before a recipe trains; the callbacks of a data-parallel fit"
+    return [DDPTrainer()] if world_size() > 1 and setup() > 1 else []
+
+if _join_launched_job.__name__ not in [j.__name__ for j in _JOBS]: _JOBS.append(_join_launched_job)
+
 # %% ../nbs/08_runs.ipynb #e20a4f07
 def _versions():
     import fastai, inpaint_nb
@@ -245,14 +254,12 @@ def _plot_run(run):
     "loss.png (and gan_losses.png) from the run's log"
     log = run.log
     if not len(log): return
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    for c in ('train_loss', 'valid_loss'):
-        if c in log: ax.plot(log.epoch, log[c], marker='o', label=c.replace('_', ' '))
-    ax.set(xlabel='epoch', ylabel='loss', title=run.name); ax.legend(); fig.tight_layout()
+    from inpaint_nb.plots import plot_loss_grid, plot_gan_losses, loss_label
+    hp = run.config.get('hp', {})
+    fig = plot_loss_grid({run.name: log}, ncols=1, figsize=(5, 3.5), ylabel=loss_label(hp))   # epochs numbered from 1, as everywhere
     atomic_write(run.path/'loss.png', lambda p: fig.savefig(p, format='png', dpi=100)); plt.close(fig)
     if 'train_gen_total' in log or 'gen_total' in log:   # a GAN run (`gen_total`: written before issue 23)
-        from inpaint_nb.plots import plot_gan_losses
-        fig = plot_gan_losses(log)
+        fig = plot_gan_losses(log, pixel=hp.get('pixel'))
         fig = fig if hasattr(fig, 'savefig') else plt.gcf()
         atomic_write(run.path/'gan_losses.png', lambda p: fig.savefig(p, format='png', dpi=100)); plt.close(fig)
 
@@ -332,7 +339,8 @@ class EpochLines(Callback):
         if self.epoch < max([c._skip_to for c in self.learn.cbs if isinstance(c, SkipToEpoch)], default=0): return   # passed over on resume
         row = _epoch_row(self.learn, log); row['time'] = row.pop('time', '')
         print('  '.join(f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in row.items()), flush=True)
-    def after_fit(self): self.learn.logger = self.old_logger
+    def after_fit(self):
+        if 'old_logger' in self.__dict__: self.learn.logger = self.__dict__.pop('old_logger')   # a fit cancelled in `before_fit` never set it
 
 @contextlib.contextmanager
 def _epoch_lines(on:bool=True):
