@@ -5,7 +5,7 @@
 # %% ../nbs/08_runs.ipynb #6ab7f23b
 from __future__ import annotations
 import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
-import json, platform, random, math, sys, pickle, pickletools, warnings
+import io, json, platform, random, math, sys, pickle, pickletools, warnings
 from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -75,7 +75,10 @@ def _plain(o):
     if isinstance(o, np.generic): return o.item()
     return o
 
-def _save_ckpt(path, obj): atomic_write(path, lambda p: torch.save(_plain(obj), p))
+def _save_ckpt(path, obj):
+    "Save a checkpoint through `atomic_write`; serialised in memory first, so a full disk is an `OSError` naming the file (torch's writer says neither)"
+    buf = io.BytesIO(); torch.save(_plain(obj), buf)
+    atomic_write(path, lambda p: p.write_bytes(buf.getbuffer()))
 
 # What checkpoints written before issue 22 hold besides tensors: NumPy arrays (the NumPy RNG state) and scalars, and fastai's
 # optimizer hyperparameters as a fastcore `L`. Rebuilding these runs no code, so older run folders still resume exactly.
@@ -394,6 +397,17 @@ class _Dry(Callback):
     order = -1000
     def before_epoch(self): raise CancelFitException()
 
+def _check_photos(folder, size):
+    "A plain photo folder's photos, read by their headers only, before a run folder exists: each within the pixel limit and at least `size` on its short side"
+    from inpaint_nb.data import _is_photo_folder, load_photos
+    from inpaint_nb.core import _open_checked
+    if folder is None or isinstance(folder, float) or not _is_photo_folder(folder): return
+    small = []
+    for f in load_photos(folder).image:
+        with _open_checked(f) as im: w, h = im.size   # an `InpaintError` for a photo over the pixel limit
+        if min(w, h) < size: small.append(f"{f} ({h}x{w})")
+    if small: raise InpaintError(f"{folder}: {len(small)} photo(s) smaller than the training size {size}x{size}: {', '.join(small[:3])}{' ...' if len(small) > 3 else ''}")
+
 def _check_learner(learn, cfg):
     "What only the built learner knows, before a run folder exists: the model's schedule accepts the recipe (e.g. Pix2Pix `pre_epochs`)"
     with learn.no_bar(), learn.no_logging(): MODELS[cfg['model']].fit(learn, cfg['epochs'], cfg['lr'], cbs=[_Dry()])
@@ -551,6 +565,7 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
     r = (recipe or MODELS[model].recipe).replace(**overrides)
     if r.model != model: raise InpaintError(f"recipe: a recipe for {r.model!r}, not {model!r}")
     cfg = _config(r, data, valid, seed, init)
+    for folder in (data, valid): _check_photos(folder, r.size)
     learn = _build(cfg, device)  # fail on bad data, hyperparameters, schedule or `init` before a run folder exists
     _check_learner(learn, cfg)
     if init is not None: _init_weights(learn, cfg)
