@@ -202,6 +202,9 @@ def _parser():
     q.add_argument('--submission', default=None, help='also write this submission CSV; a name ending in .gz or .zip is compressed (default: none)')
     q.add_argument('--tta', action='store_true', help='average with horizontally flipped predictions (default: off)')
     q.add_argument('--runs', default='runs', help='runs root folder, for run names and best (default: runs)')
+    g = sub.add_parser('runs', help='list the runs of a runs folder (the registry, runs.csv)')
+    g.add_argument('--runs', default='runs', help='runs root folder (default: runs)')
+    g.add_argument('--rebuild', action='store_true', help='rebuild runs.csv from the run folders: rows of deleted runs go, damaged runs say so (default: off)')
     d = sub.add_parser('demo', help='the main job: sample data, train PConv and Pix2Pix within a budget, leaderboard and plots')
     d.add_argument('--out', default='demo_out', help='folder for everything the demo writes (default: demo_out)')
     d.add_argument('--minutes', type=_number(float, 0, above=True), default=10., help='time budget in minutes (default: 10, which fits 2 CPU cores)')
@@ -250,6 +253,7 @@ def _evaluate(names, data, runs, progress):
     return lb.drop(index=[n for n in lb.index if n in cands][1:])   # sorted by hole RMSE: the first candidate wins
 
 def _run(a):
+    from inpaint_nb.core import InpaintError
     from inpaint_nb.distributed import is_main
     from inpaint_nb.runs import Run, train_run, resume
     if a.cmd == 'sample':
@@ -269,7 +273,9 @@ def _run(a):
         learn = resume(a.run, processes=a.processes, device=a.device, launcher=a.launcher)
         if is_main(): print(Run(a.run))
     elif a.cmd == 'evaluate':
-        lb = _evaluate([m.strip() for m in a.models.split(',') if m.strip()], a.data, a.runs, progress=sys.stdout.isatty())
+        names = [m.strip() for m in a.models.split(',') if m.strip()]
+        if not names: raise InpaintError(f"--models {a.models!r}: no model name; give comma-separated names, e.g. telea,best")
+        lb = _evaluate(names, a.data, a.runs, progress=sys.stdout.isatty())
         if a.out: lb.to_csv(a.out)
         print(lb.round(4).to_string())
     elif a.cmd == 'predict':
@@ -279,6 +285,11 @@ def _run(a):
         split = load_split(images=a.images, boxes=a.boxes)
         paths = predict_split(inp, split, a.out, submission=a.submission, tta=a.tta, progress=sys.stdout.isatty())
         print(f"{len(paths)} completed images written to {a.out}" + (f"; submission {a.submission}" if a.submission else ''))
+    elif a.cmd == 'runs':
+        from inpaint_nb.runs import registry
+        if not Path(a.runs).is_dir(): raise InpaintError(f"{a.runs}: no such runs folder")
+        reg = registry(a.runs, rebuild=a.rebuild)
+        print(reg.drop(columns=['created']).to_string(index=False) if len(reg) else f"{a.runs}: no runs")
     elif a.cmd == 'demo':
         demo(a.out, minutes=a.minutes, n_train=a.n_train, n_valid=a.n_valid, size=a.size, seed=a.seed, progress=sys.stdout.isatty())
 
