@@ -170,7 +170,7 @@ def _parser():
     t = sub.add_parser('train', help="train a model in a new run folder (every option defaults to the model's recipe)")
     t.add_argument('--model', required=True, metavar='{' + ','.join(_HELP_RECIPES) + '}', help=f"the model to train: {', '.join(_HELP_RECIPES)}")
     t.add_argument('--data', required=True, help='dataset folder with train/ (and valid/) split folders, or a folder of photos (random holes)')
-    t.add_argument('--init', default=None, help="start from other weights: a run of the same model (folder, or name under --runs); pconv: 'places2' (published Places2 weights, downloaded once) or such a checkpoint file")
+    t.add_argument('--init', default=None, help="start from other weights: a run of the same model (folder, or name under --runs); pconv: 'places2' (published Places2 weights, downloaded once) or such a checkpoint file; lama: 'big-lama' (published, downloaded once) or its best.ckpt")
     t.add_argument('--epochs', type=int, default=None, help=f"training epochs ({_recipe_default('epochs')})")
     t.add_argument('--lr', type=float, default=None, help=f"(peak) learning rate ({_recipe_default('lr')})")
     t.add_argument('--bs', type=int, default=None, help=f"batch size ({_recipe_default('bs')})")
@@ -266,6 +266,7 @@ def _run(a):
         overrides = {k: v for k, v in given.items() if v is not None}
         for k, (word, off) in dict(aug=('none', None), predict_size=('full', None), random_holes=('none', False), fill=('none', None)).items():
             if overrides.get(k) == word: overrides[k] = off   # the spelled-out "off" of options whose off value is None or False
+        if a.init == 'big-lama': from inpaint_nb.lama import lama_checkpoint; a.init = str(lama_checkpoint('big-lama'))   # LaMa's published weights: downloaded once, then a checkpoint file
         init = None if a.init is None else a.init if a.init == 'places2' or Path(a.init).is_file() or Path(a.init).is_dir() else Path(a.runs)/a.init
         learn = train_run(a.model, a.data, root=a.runs, name=a.name, init=init, seed=a.seed, processes=a.processes, device=a.device, launcher=a.launcher, **overrides)
         if is_main(): print(learn.run)
