@@ -3,9 +3,10 @@
 
 `nbdev_readme` needs Quarto, which cannot be installed everywhere; this renders the same notebook to
 GitHub-flavoured Markdown with nbdev's own directive parser: `#| hide` cells are dropped, `#| echo: false`
-cells show only their outputs, `#| output: false` cells only their code. Images go to `index_files/`.
+cells show only their outputs, `#| output: false` cells only their code. Images go to `nbs/images/readme/`, next to
+the docs' other pictures (not to a folder at the top of the repository).
 
-    python tools/make_readme.py          # write README.md (and index_files/)
+    python tools/make_readme.py          # write README.md (and nbs/images/readme/)
     python tools/make_readme.py --check  # exit 1 when README.md has drifted from the notebook
 """
 import argparse, base64, difflib, re, sys
@@ -14,7 +15,7 @@ import nbformat
 from nbdev.process import extract_directives
 
 ROOT = Path(__file__).resolve().parents[1]
-FIG_DIR = 'index_files/figure-commonmark'
+FIG_DIR = 'nbs/images/readme'
 
 def _flag(d, k):
     v = d.get(k)
