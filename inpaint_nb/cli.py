@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #bb5ecb36
 from __future__ import annotations
-import argparse, math, sys, time
+import argparse, contextlib, math, sys, time
 from pathlib import Path
 # No torch, fastai or pandas up here: `inpaint_nb --help` parses before anything heavy loads. The package is imported inside the functions.
 
@@ -85,73 +85,141 @@ def _epoch_seconds(recipe, data, seed=0, n_batches=6):
     per_batch = (t[-1] - t[0])/max(1, len(t) - 1)   # the first batch (warm-up) is left out
     return per_batch*n*1.15   # + validation and checkpoints
 
-def _results_panel(inp, split, n=4):
-    "Figure: masked input / prediction / target for the first `n` images of `split`"
-    import matplotlib.pyplot as plt
-    from inpaint_nb.data import load_images
-    x, m, y = load_images(split.iloc[:n])
-    p = inp.inpaint(x, m)
-    fig, axs = plt.subplots(n, 3, figsize=(6, 2*n), squeeze=False)
-    for i in range(n):
-        for ax, im, t in zip(axs[i], (x[i], p[i], y[i]), ('masked input', 'prediction', 'target')):
-            ax.imshow(im.permute(1, 2, 0).clamp(0, 1).numpy()); ax.axis('off')
-            if i == 0: ax.set_title(t, fontsize=9)
-    fig.suptitle(inp.name); fig.tight_layout()
-    return fig
+def _image_seconds(inp, x, m):
+    "Measured seconds per image of `inp.inpaint` on the batch `x, m`"
+    t = time.perf_counter(); inp.inpaint(x, m)
+    return (time.perf_counter() - t)/len(x)
+
+# %% ../nbs/10_cli.ipynb #f4c7a010
+def _plan(avail:float, # seconds of training left, all models together
+          needs:dict, # `{model: (epochs wanted, expected seconds per epoch)}`
+         ) -> dict:
+    "`{model: epochs}`: each recipe's epochs when they fit, else an equal share of the time (what one model needs less goes to the others, and what the shares leave over to whichever model it fits); 0 when not one epoch fits"
+    left, plan = max(0., avail), {}
+    order = sorted(needs, key=lambda m: needs[m][0]*needs[m][1])   # the cheapest schedules first: their spare time goes to the others
+    for i, m in enumerate(order):
+        n, s = needs[m]
+        plan[m] = max(0, min(n, int(left/(len(order) - i) // s))) if math.isfinite(s) else 0
+        if plan[m]: left -= plan[m]*s
+    for m in order:   # the time shares leave over: more epochs where they still fit, the cheapest schedules first
+        n, s = needs[m]
+        extra = max(0, min(n - plan[m], int(left // s))) if math.isfinite(s) and s > 0 else 0
+        plan[m] += extra; left -= extra*s
+    return {m: plan[m] for m in needs}
+
+def _eval_size(left:float, # seconds left for the evaluation
+               per_image:float, # expected seconds to evaluate one image with every model
+               n:int, # validation images
+               least:int=4, # evaluate at least this many (fewer when the split is smaller)
+              ) -> int:
+    "Validation images to evaluate on: all `n` when they fit in `left`, else as many as fit, at least `least`"
+    return n if per_image <= 0 else min(n, max(least, int(left // per_image)))
+
+def _budget(deadline:float, # `clock()` time by which this model's training must end
+            epoch_s:float=0., # expected seconds of the epochs to come (the probe's, corrected), when more than the last one took
+            clock=time.time, # the clock (the tests pass a fake one)
+           ):
+    "A fastai callback that stops the fit after an epoch when the next one would end after `deadline`; `RunTracker` has saved that epoch"
+    from fastai.callback.core import Callback, CancelFitException
+    class _Budget(Callback):
+        order = 100   # after `RunTracker`
+        def __init__(self): self.times, self.stopped = [], False
+        def before_epoch(self): self.t = clock()
+        def after_epoch(self):
+            now = clock(); self.times.append(now - self.t)
+            if self.epoch + 1 < self.n_epoch and now + max(self.times[-1], epoch_s) > deadline:   # the next epoch: as slow as the last one, or as expected
+                self.stopped = True; raise CancelFitException()
+    return _Budget()
+
+class _Phases(dict):
+    "Seconds spent per phase: `with phases('training'): ...` adds to `phases['training']`"
+    @contextlib.contextmanager
+    def __call__(self, name):
+        t = time.time()
+        try: yield
+        finally: self[name] = self.get(name, 0.) + time.time() - t
 
 # %% ../nbs/10_cli.ipynb #41e2eef7
 def demo(out='demo_out', # folder for everything the demo writes
-         minutes:float=10., # time budget of the whole demo
+         minutes:float=10., # time budget of the whole demo, every phase included
          n_train:int=200, n_valid:int=50, # sample dataset size (256 px images, two 75x75 holes)
          size:int=256, # sample image side
          recipes:dict=None, # `{model: Recipe or dict of changes to the model's recipe}` (default: every model of `MODELS` with its own recipe)
-         seed:int=0, # random seed
+         seed:int=0, # random seed of the data and the training
          max_epochs:int=None, # most epochs per model (default: its recipe's, the schedule the cross-validation measured); fewer when the budget is short
          progress:bool=True, # progress bars while evaluating (the command line turns them off when its output is not a terminal)
         ):
     "Sample data -> small PConv and Pix2Pix trained within `minutes` -> leaderboard, plots and runs in `out`; returns the leaderboard (a DataFrame)"
-    from inpaint_nb.data import make_sample_dataset, load_split
-    from inpaint_nb.baselines import MeanFillInpainter, PyramidFillInpainter, OpenCVInpainter, BiharmonicInpainter, BlendFillInpainter, leaderboard, plot_leaderboard
+    import numpy as np, matplotlib.pyplot as plt
+    from inpaint_nb.data import make_sample_dataset, load_split, load_images
+    from inpaint_nb.baselines import leaderboard, plot_leaderboard
     from inpaint_nb.runs import train_run, load_inpainter
     from inpaint_nb.predict import EnsembleInpainter
-    from inpaint_nb.plots import plot_loss_grid, plot_gan_losses
-    import matplotlib.pyplot as plt
-    t0, out = time.time(), Path(out)
+    from inpaint_nb.plots import plot_loss_grid, plot_gan_losses, plot_results, plot_differences, distinct_photos, zoom_bars, loss_label
+    t0, out, phases = time.time(), Path(out), _Phases()
+    end = t0 + minutes*60
     recipes = _demo_recipes(recipes)
     out.mkdir(parents=True, exist_ok=True)
-    print(f"[demo] sample dataset -> {out/'data'}")
-    data = make_sample_dataset(out/'data', n_train=n_train, n_valid=n_valid, n_test=n_valid, size=size,
-                               box_size=round(75*size/256), seed=seed)
-    valid = load_split(data/'valid')
-    train_budget = minutes*60*0.75 - (time.time() - t0)
-    runs = {}
-    for i, (model, recipe) in enumerate(recipes.items()):
-        budget = train_budget/len(recipes) if i == 0 else (minutes*60*0.75 - (time.time() - t0))/(len(recipes) - i)
-        ep_s = _epoch_seconds(recipe, data, seed)
-        epochs = int(max(1, min(recipe.epochs if max_epochs is None else max_epochs, budget//ep_s)))
-        print(f"[demo] {model}: about {ep_s:.1f}s per epoch -> {epochs} epochs in {budget/60:.1f} min")
-        learn = train_run(model, data, root=out/'runs', recipe=recipe.replace(epochs=epochs), seed=seed)
-        runs[model] = learn.run
-        del learn
-    models = {'mean fill': MeanFillInpainter(), 'pyramid fill': PyramidFillInpainter(), 'telea': OpenCVInpainter('telea'), 'navier-stokes': OpenCVInpainter('ns'),
-              'biharmonic': BiharmonicInpainter(), 'classical blend': BlendFillInpainter().fit(data/'train')}   # its weights fitted on the training split, like the models'
-    trained = {m: load_inpainter(r, name=m) for m, r in runs.items()}
-    models.update(trained)
-    if len(trained) > 1: models['ensemble'] = EnsembleInpainter(list(trained.values()), name='ensemble')
-    print(f"[demo] evaluating {len(models)} models on {len(valid)} valid images at {size}px")
-    lb = leaderboard(models, valid, progress=progress)
-    lb.to_csv(out/'leaderboard.csv')
-    ax = plot_leaderboard(lb); ax.figure.tight_layout(); ax.figure.savefig(out/'leaderboard.png', dpi=100); plt.close(ax.figure)
-    fig = plot_loss_grid({f"{m}: {r.config['epochs']} epochs, lr {r.config['lr']:g}": r.log for m, r in runs.items()})
-    fig.savefig(out/'loss_plots.png', dpi=100); plt.close(fig)
-    gans = {m: r for m, r in runs.items() if 'train_gen_total' in r.log}   # the four GAN curves of each GAN run
-    for m, r in gans.items():
-        fig = plot_gan_losses(r.log); fig = fig if hasattr(fig, 'savefig') else plt.gcf()
-        fig.savefig(out/('gan_losses.png' if len(gans) == 1 else f'gan_losses_{m}.png'), dpi=100); plt.close(fig)
-    for name, inp in models.items():
-        fig = _results_panel(inp, valid); fig.savefig(out/f"results_{name.replace(' ', '_')}.png", dpi=80); plt.close(fig)
+    with phases('data'):
+        print(f"[demo] sample dataset -> {out/'data'}")
+        data = make_sample_dataset(out/'data', n_train=n_train, n_valid=n_valid, n_test=n_valid, size=size, box_size=round(75*size/256), seed=seed)
+        valid = load_split(data/'valid')
+        classical = {BASELINES[k]: _baseline(k) for k in BASELINES}   # named as in every table and picture
+        classical[BASELINES['blend']].fit(data/'train')   # its weights fitted on the training split, like the models'
+        rows = distinct_photos(valid, min(4, len(valid)))   # the images of every picture
+    with phases('timing'):
+        x, m, _ = load_images(valid.iloc[rows[:2]])
+        per_image = {k: _image_seconds(inp, x, m) for k, inp in classical.items()}
+        learned_image = 1.2*per_image[BASELINES['blend']]   # a learned model runs the blend, then a small network
+    def eval_image(k): return sum(per_image.values()) + learned_image*(k + (k if k > 1 else 0))   # k models and their ensemble
+    def pictures_s(k): return 2*len(rows)*eval_image(k) + 0.5*(len(classical) + 2*k + 4)   # results panels, differences, plots
+    keep = min(n_valid*eval_image(len(recipes)), 0.25*minutes*60) + pictures_s(len(recipes))   # kept from training for what follows it
+    with phases('timing'):   # a model is timed only while there is time to train it
+        epoch_s = {k: _epoch_seconds(r, data, seed) if time.time() < end - keep else math.inf for k, r in recipes.items()}
+    runs, done, ratio, todo = {}, {}, 1., list(recipes)
+    for i, k in enumerate(todo):
+        with phases(k):
+            wanted = {j: recipes[j].epochs if max_epochs is None else max_epochs for j in todo[i:]}
+            needs = {j: (wanted[j], epoch_s[j]*ratio) for j in todo[i:]}
+            plan = _plan(end - time.time() - keep, needs)
+            if not plan[k]:
+                done[k] = (0, wanted[k])
+                print(f"[demo] {k}: one epoch (about {needs[k][1]:.0f}s) does not fit in the time left; not trained"); continue
+            later = sum(plan[j]*needs[j][1] for j in todo[i+1:])
+            budget = _budget(end - keep - later, needs[k][1])
+            print(f"[demo] {k}: about {needs[k][1]:.1f}s per epoch -> {plan[k]} of {wanted[k]} epochs")
+            learn = train_run(k, data, root=out/'runs', recipe=recipes[k].replace(epochs=plan[k]), seed=seed, cbs=[budget])
+            runs[k], done[k] = learn.run, (len(budget.times), wanted[k])
+            if budget.stopped: print(f"[demo] {k}: stopped after {len(budget.times)} of {plan[k]} epochs to keep the budget (resume {learn.run.path} finishes it)")
+            if budget.times: ratio = float(np.clip(max(budget.times)/epoch_s[k], 0.5, 3.))   # measured / probed: corrects the next models' probes
+            del learn
+    with phases('evaluation'):
+        models = {**classical, **{k: load_inpainter(r, name=k) for k, r in runs.items()}}
+        if len(runs) > 1: models['ensemble'] = EnsembleInpainter([models[k] for k in runs], name='ensemble')
+        n = _eval_size(end - time.time() - pictures_s(len(runs)), eval_image(len(runs)), len(valid), least=len(rows))
+        ev = valid if n == len(valid) else valid.iloc[sorted(distinct_photos(valid, n))]
+        print(f"[demo] evaluating {len(models)} models on {n} of {len(valid)} valid images at {size}px")
+        lb = leaderboard(models, ev, progress=progress)
+        lb.to_csv(out/'leaderboard.csv')
+    with phases('pictures'):
+        ax = zoom_bars(plot_leaderboard(lb)); ax.set_title(f"hole RMSE on {n} valid images (lower is better)", fontsize=10)
+        ax.figure.tight_layout(); ax.figure.savefig(out/'leaderboard.png', dpi=100); plt.close(ax.figure)
+        if runs:
+            fig = plot_loss_grid({f"{k}: {loss_label(r.config['hp'])}, {done[k][0]} epochs, lr {r.config['lr']:g}": r.log for k, r in runs.items()})
+            fig.savefig(out/'loss_plots.png', dpi=100); plt.close(fig)
+        gans = {k: r for k, r in runs.items() if 'train_gen_total' in r.log}   # the four GAN curves of each GAN run
+        for k, r in gans.items():
+            fig = plot_gan_losses(r.log, pixel=r.config['hp'].get('pixel'), suptitle=k)
+            fig.savefig(out/('gan_losses.png' if len(gans) == 1 else f'gan_losses_{k}.png'), dpi=100); plt.close(fig)
+        for name, inp in models.items():
+            fig = plot_results(inp, valid, rows, title=name); fig.savefig(out/f"results_{name.replace(' ', '_')}.png", dpi=80); plt.close(fig)
+        learned = {k: models[k] for k in [*runs, 'ensemble'] if k in models}
+        if learned:
+            fig = plot_differences(learned, models[BASELINES['blend']], valid, rows, ref_name=BASELINES['blend'])
+            fig.savefig(out/'differences.png', dpi=80); plt.close(fig)
     cols = [c for c in ('hole_rmse', 'image_rmse', 'psnr', 'ssim', 'images_per_s') if c in lb]
-    print(f"\n[demo] done in {(time.time()-t0)/60:.1f} min; leaderboard ({out/'leaderboard.csv'}):")
+    spent = ', '.join(f"{p} {s/60:.1f}" + (f" ({done[p][0]}/{done[p][1]} epochs)" if p in done else '') for p, s in phases.items())
+    print(f"\n[demo] done in {(time.time()-t0)/60:.1f} of {minutes:g} min: {spent} min; leaderboard ({out/'leaderboard.csv'}):")
     print(lb[cols].round(4).to_string())
     return lb
 
@@ -170,7 +238,7 @@ def _parser():
     t = sub.add_parser('train', help="train a model in a new run folder (every option defaults to the model's recipe)")
     t.add_argument('--model', required=True, metavar='{' + ','.join(_HELP_RECIPES) + '}', help=f"the model to train: {', '.join(_HELP_RECIPES)}")
     t.add_argument('--data', required=True, help='dataset folder with train/ (and valid/) split folders, or a folder of photos (random holes)')
-    t.add_argument('--init', default=None, help="start from other weights: a run of the same model (folder, or name under --runs); pconv: 'places2' (published Places2 weights, downloaded once) or such a checkpoint file; lama: 'big-lama' (published, downloaded once) or its best.ckpt")
+    t.add_argument('--init', default=None, help="start from other weights: a run of the same model (folder, or name under --runs); pconv: 'inpaint_nb' (the weights shipped with the package), 'places2' (published Places2 weights, downloaded once) or either file; lama: 'big-lama' (published, downloaded once) or its best.ckpt")
     t.add_argument('--epochs', type=int, default=None, help=f"training epochs ({_recipe_default('epochs')})")
     t.add_argument('--lr', type=float, default=None, help=f"(peak) learning rate ({_recipe_default('lr')})")
     t.add_argument('--bs', type=int, default=None, help=f"batch size ({_recipe_default('bs')})")
@@ -267,7 +335,7 @@ def _run(a):
         for k, (word, off) in dict(aug=('none', None), predict_size=('full', None), random_holes=('none', False), fill=('none', None)).items():
             if overrides.get(k) == word: overrides[k] = off   # the spelled-out "off" of options whose off value is None or False
         if a.init == 'big-lama': from inpaint_nb.lama import lama_checkpoint; a.init = str(lama_checkpoint('big-lama'))   # LaMa's published weights: downloaded once, then a checkpoint file
-        init = None if a.init is None else a.init if a.init == 'places2' or Path(a.init).is_file() or Path(a.init).is_dir() else Path(a.runs)/a.init
+        init = None if a.init is None else a.init if a.init in ('places2', 'inpaint_nb') or Path(a.init).is_file() or Path(a.init).is_dir() else Path(a.runs)/a.init
         learn = train_run(a.model, a.data, root=a.runs, name=a.name, init=init, seed=a.seed, processes=a.processes, device=a.device, launcher=a.launcher, **overrides)
         if is_main(): print(learn.run)
     elif a.cmd == 'resume':
