@@ -161,7 +161,7 @@ class Run:
     def __init__(self, path): # the run folder
         self.path = Path(path)
         if not (self.path/'config.json').is_file():
-            raise InpaintError(f"{self.path}: not a run folder (no config.json)" if self.path.is_dir() else f"{self.path}: no such run folder")
+            raise InpaintError(f"{self.path}: not a run folder (no config.json; a run killed as its folder was made leaves it so: delete it)" if self.path.is_dir() else f"{self.path}: no such run folder")
     @property
     def name(self): return self.path.name
     @property
@@ -428,7 +428,9 @@ def _new_run_dir(root, model, name):
     root = Path(root); root.mkdir(parents=True, exist_ok=True)
     if name is not None:
         try: (root/name).mkdir()
-        except FileExistsError: raise InpaintError(f"{root/name}: a run of that name exists; resume it or choose another name") from None
+        except FileExistsError:
+            if not (root/name/'config.json').is_file(): raise InpaintError(f"{root/name}: exists but holds no run (no config.json; a run killed as its folder was made leaves it so): delete it or choose another name") from None
+            raise InpaintError(f"{root/name}: a run of that name exists; resume it or choose another name") from None
         return root/name
     stamp = datetime.now().strftime('%Y%m%d-%H%M%S')
     for i in range(10_000):
