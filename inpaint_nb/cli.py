@@ -149,7 +149,7 @@ def demo(out='demo_out', # folder for everything the demo writes
          max_epochs:int=None, # most epochs per model (default: its recipe's, the schedule the cross-validation measured); fewer when the budget is short
          progress:bool=True, # progress bars while evaluating (the command line turns them off when its output is not a terminal)
         ):
-    "Sample data -> small PConv and Pix2Pix trained within `minutes` -> leaderboard, plots and runs in `out`; returns the leaderboard (a DataFrame)"
+    "Sample data -> the small models of `MODELS` trained within `minutes` -> leaderboard, plots and runs in `out`; returns the leaderboard (a DataFrame)"
     import numpy as np, matplotlib.pyplot as plt
     from inpaint_nb.data import make_sample_dataset, load_split, load_images
     from inpaint_nb.baselines import leaderboard, plot_leaderboard
@@ -202,8 +202,11 @@ def demo(out='demo_out', # folder for everything the demo writes
         lb = leaderboard(models, ev, progress=progress)
         lb.to_csv(out/'leaderboard.csv')
     with phases('pictures'):
-        ax = zoom_bars(plot_leaderboard(lb)); ax.set_title(f"hole RMSE on {n} valid images (lower is better)", fontsize=10)
-        ax.figure.tight_layout(); ax.figure.savefig(out/'leaderboard.png', dpi=100); plt.close(ax.figure)
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 0.45*len(lb) + 1.5), gridspec_kw=dict(width_ratios=(3, 2)))
+        zoom_bars(plot_leaderboard(lb, ax=a1)).set_title(f"hole RMSE on {n} valid images (lower is better)", fontsize=10)
+        top = lb.iloc[:min(5, len(lb))]   # the leaders are often within a per cent of each other: their own, closer axis
+        zoom_bars(plot_leaderboard(top, ax=a2)).set_title(f"the best {len(top)}, zoomed in", fontsize=10)
+        fig.tight_layout(); fig.savefig(out/'leaderboard.png', dpi=100); plt.close(fig)
         if runs:
             fig = plot_loss_grid({f"{k}: {loss_label(r.config['hp'])}, {done[k][0]} epochs, lr {r.config['lr']:g}": r.log for k, r in runs.items()})
             fig.savefig(out/'loss_plots.png', dpi=100); plt.close(fig)
@@ -273,7 +276,7 @@ def _parser():
     g = sub.add_parser('runs', help='list the runs of a runs folder (the registry, runs.csv)')
     g.add_argument('--runs', default='runs', help='runs root folder (default: runs)')
     g.add_argument('--rebuild', action='store_true', help='rebuild runs.csv from the run folders: rows of deleted runs go, damaged runs say so (default: off)')
-    d = sub.add_parser('demo', help='the main job: sample data, train PConv and Pix2Pix within a budget, leaderboard and plots')
+    d = sub.add_parser('demo', help='the main job: sample data, train the models (PConv, Pix2Pix, LaMa) within a budget, leaderboard and plots')
     d.add_argument('--out', default='demo_out', help='folder for everything the demo writes (default: demo_out)')
     d.add_argument('--minutes', type=_number(float, 0, above=True), default=10., help='time budget in minutes (default: 10, which fits 2 CPU cores)')
     d.add_argument('--n-train', type=_number(int, 1), default=200, help='sample training images (default: 200)')

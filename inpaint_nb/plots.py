@@ -171,7 +171,7 @@ def plot_differences(inpainters:dict, # `{name: Inpainter}`: the models to compa
 
 # %% ../nbs/07_plots.ipynb #b7e23107
 def zoom_bars(ax, # axes with horizontal bars, e.g. from `baselines.plot_leaderboard`
-              room:float=0.6, # space right of the longest bar for its label, as a fraction of the shown range
+              room:float=0.35, # space right of the longest bar for its label, as a fraction of the axis
              ):
     "Start the value axis just below the smallest bar, so bars of close values differ visibly; returns `ax`"
     w = np.array([p.get_width() for p in ax.patches])
@@ -179,6 +179,6 @@ def zoom_bars(ax, # axes with horizontal bars, e.g. from `baselines.plot_leaderb
     lo, hi = float(w.min()), float(w.max())
     span = hi - lo if hi > lo else abs(hi)*0.1 or 1.
     left = max(0., lo - 0.25*span)   # the shortest bar keeps a visible length
-    ax.set_xlim(left, hi + room*(hi - left)/(1 - room))
+    ax.set_xlim(left, hi + room*(hi - left)/(1 - room)); ax.xaxis.set_major_locator(MaxNLocator(4))   # few ticks: close values have long labels
     if left > 0: ax.set_xlabel(f"{ax.get_xlabel()} (axis from {left:.4g})".strip())
     return ax
