@@ -332,6 +332,10 @@ def _epoch_row(learn, log=None) -> dict:
         if len(b): row.update({f'train_{k}': v for k, v in b.drop(columns='epoch').mean().items()})
     return row
 
+def _skipped(learn) -> bool:
+    "Whether this epoch is one that a resumed fit passes over (fastai's `SkipToEpoch`)"
+    return learn.epoch < max([c._skip_to for c in learn.cbs if isinstance(c, SkipToEpoch)], default=0)
+
 class EpochLines(Callback):
     "fastai's per-epoch table as one plain line per epoch, each value named as in `log.csv` (for logs: no progress bars)"
     order = ProgressCallback.order
@@ -339,18 +343,28 @@ class EpochLines(Callback):
         self.old_logger = self.learn.logger
         if self.learn.logger is not noop: self.learn.logger = self._line   # `learn.no_logging()` stays silent
     def _line(self, log):
-        if self.epoch < max([c._skip_to for c in self.learn.cbs if isinstance(c, SkipToEpoch)], default=0): return   # passed over on resume
+        if _skipped(self.learn): return   # passed over on resume
         row = _epoch_row(self.learn, log); row['time'] = row.pop('time', '')
         print('  '.join(f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in row.items()), flush=True)
     def after_fit(self):
         if 'old_logger' in self.__dict__: self.learn.logger = self.__dict__.pop('old_logger')   # a fit cancelled in `before_fit` never set it
 
+class _NoSkippedRows(Callback):
+    "On a terminal: fastai's progress table without rows for the epochs that a resumed fit passes over"
+    order = ProgressCallback.order + 1   # after it has put its table writer in `learn.logger`
+    def before_fit(self):
+        self.old_logger = self.learn.logger
+        if self.learn.logger is not noop: self.learn.logger = self._row
+    def _row(self, log):
+        if not _skipped(self.learn): self.old_logger(log)
+    def after_fit(self):
+        if self.learn.logger == self._row: self.learn.logger = self.old_logger   # unless `ProgressCallback` has restored its own
+
 @contextlib.contextmanager
 def _epoch_lines(on:bool=True):
-    "Within: learners made with `EpochLines` instead of fastai's `ProgressCallback`"
-    if not on: yield; return
+    "Within: learners made with `EpochLines` instead of fastai's `ProgressCallback` (`on`), or with its table minus the epochs a resume skips"
     old = list(defaults.callbacks)
-    defaults.callbacks = [c for c in old if c is not ProgressCallback] + [EpochLines]
+    defaults.callbacks = [c for c in old if c is not ProgressCallback] + [EpochLines] if on else old + [_NoSkippedRows]
     try: yield
     finally: defaults.callbacks = old
 
