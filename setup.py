@@ -35,6 +35,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
+    package_data={cfg['lib_name']: ['weights/*.pth']},   # the pre-trained weights `pconv_learner(pretrained='inpaint_nb')` loads
     install_requires=requirements,
     extras_require={'dev': dev_requirements, **extras, 'all': sorted({r for v in extras.values() for r in v})},
     dependency_links=cfg.get('dep_links', '').split(),

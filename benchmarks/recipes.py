@@ -10,6 +10,9 @@ RECIPE is any of
                      `loss='mse'`), predicting at full size
 - `pix2pix-blend`    Pix2Pix of width 1/4 at 128 px whose generator corrects the same blend (`fill='blend'`, `pixel='mse'`,
                      no dropout), 2/3 of the epochs pre-training, then adversarial; predicting at full size
+- `pconv-pretrained` `PCONV_RECIPE` fine-tuning the weights shipped with the package (`pretrained='inpaint_nb'`)
+- `pconv-pretrained-lowlr` the same at lr 2e-4
+- `pconv-shipped`    the shipped weights as they are (one epoch at lr 1e-7: only BatchNorm statistics move)
 - `pconv-plain`      the earlier PConv recipe: the network paints the holes, loss 'rmse', 30 epochs, predicting at 128 px
 - `pix2pix-pyramid`  the earlier Pix2Pix recipe: generator refining `pyramid_fill`, L1 loss, 30 epochs, predicting at 128 px
 - `pix2pix-black`    the same with the paper's black holes as the generator's input
@@ -39,6 +42,9 @@ RECIPES = {
     'pconv-blend': ('pconv', dict(fill='blend', loss='mse', lr=1e-3, epochs=10, predict_size=None), "pconv, fill='blend'"),
     'pix2pix-blend': ('pix2pix', dict(fill='blend', pixel='mse', p=0., epochs=12, pre_frac=2/3, pre_lr=1e-3, predict_size=None),
                       "pix2pix, fill='blend'"),
+    'pconv-pretrained': ('pconv', dict(pretrained='inpaint_nb'), 'pconv recipe from the shipped weights'),
+    'pconv-pretrained-lowlr': ('pconv', dict(pretrained='inpaint_nb', lr=2e-4), 'pconv recipe from the shipped weights, lr 2e-4'),
+    'pconv-shipped': ('pconv', dict(pretrained='inpaint_nb', epochs=1, lr=1e-7), 'shipped weights, not fine-tuned'),
     'pconv-plain': ('pconv', dict(fill=None, loss='rmse', lr=2e-3, epochs=30, predict_size='train'), 'pconv, plain (earlier recipe)'),
     'pix2pix-pyramid': ('pix2pix', dict(fill='pyramid', pixel='l1', p=0.5, epochs=30, pre_frac=2/3, pre_lr=2e-3, predict_size='train'),
                         "pix2pix, fill='pyramid' (earlier recipe)"),
@@ -94,12 +100,16 @@ def main():
     p.add_argument('--k', type=int, default=4, help='folds (default: 4)'); p.add_argument('--folds', type=int, nargs='*', default=None, help='only these folds')
     p.add_argument('--threads', type=int, default=2); p.add_argument('--data', default=None, help='dataset folder (default: a temporary cache)')
     p.add_argument('--seed', type=int, default=0); p.add_argument('--epochs', type=int, default=None, help="override the recipes' epochs")
+    p.add_argument('--weights', default=None, help="weights file for the pretrained recipes (default: the shipped 'inpaint_nb')")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     warnings.filterwarnings('ignore')
     from inpaint_nb.data import make_sample_dataset, photo_folds
     root = Path(a.data or Path(tempfile.gettempdir())/'inpaint_nb_sample')
     overrides = {} if a.epochs is None else {'epochs': a.epochs}
+    if a.weights:
+        for k, (m, ch, n) in list(RECIPES.items()):
+            if ch.get('pretrained') == 'inpaint_nb': RECIPES[k] = (m, {**ch, 'pretrained': str(Path(a.weights).resolve())}, n)
     if not a.cv:
         lb = score(a.recipes, make_sample_dataset(root), a.seed, overrides)
         print(f"\nsample valid split: 50 images at 256 px; threads {a.threads}; seed {a.seed}")

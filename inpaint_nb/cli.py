@@ -10,7 +10,7 @@ from pathlib import Path
 _STARTED = time.time()   # when the command started: the demo charges the imports (torch, fastai: seconds to a minute) to its budget
 
 # %% auto #0
-__all__ = ['BASELINES', 'inpainter_by_name', 'demo', 'main']
+__all__ = ['BASELINES', 'DEMO_RECIPES', 'inpainter_by_name', 'demo', 'main']
 
 # %% ../nbs/10_cli.ipynb #4eef2db2
 BASELINES = {'mean_fill': 'mean fill', 'pyramid_fill': 'pyramid fill', 'telea': 'telea', 'ns': 'navier-stokes', 'biharmonic': 'biharmonic',
@@ -61,11 +61,13 @@ def _pre_epochs_help():
             f"(default: {g['pre_frac']:.2g} of --epochs, the recipe's {pre} of {g['epochs']})")
 
 # %% ../nbs/10_cli.ipynb #03580ca5
+DEMO_RECIPES = {'pconv': {}, 'pix2pix': {}}   # the demo's models, each with its own recipe; LaMa (and PConv from the shipped weights) when `recipes` asks
+
 def _demo_recipes(recipes=None):
-    "`{model: Recipe}`: each model's own recipe (`MODELS`), or `recipes` given as `Recipe`s or as dicts of changes to the model's recipe"
+    "`{model: Recipe}`: `DEMO_RECIPES`, or `recipes` given as `Recipe`s or as dicts of changes to the model's recipe"
     from inpaint_nb.recipes import Recipe
     from inpaint_nb.runs import MODELS, _check_model
-    recipes = recipes if recipes is not None else {m: None for m in MODELS}
+    recipes = recipes if recipes is not None else DEMO_RECIPES
     for m in recipes: _check_model(m)
     return {m: r if isinstance(r, Recipe) else MODELS[m].recipe.replace(**(r or {})) for m, r in recipes.items()}
 
@@ -145,7 +147,7 @@ def demo(out='demo_out', # folder for everything the demo writes
          minutes:float=10., # time budget of the whole demo, every phase included
          n_train:int=200, n_valid:int=50, # sample dataset size (256 px images, two 75x75 holes)
          size:int=256, # sample image side
-         recipes:dict=None, # `{model: Recipe or dict of changes to the model's recipe}` (default: every model of `MODELS` with its own recipe)
+         recipes:dict=None, # `{model: Recipe or dict of changes to the model's recipe}` (default `DEMO_RECIPES`: PConv and Pix2Pix)
          seed:int=0, # random seed of the data and the training
          max_epochs:int=None, # most epochs per model (default: its recipe's, the schedule the cross-validation measured); fewer when the budget is short
          progress:bool=True, # progress bars while evaluating (the command line turns them off when its output is not a terminal)

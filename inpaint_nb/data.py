@@ -13,7 +13,7 @@ import numpy as np, pandas as pd, torch
 from PIL import Image, ImageDraw
 from torch import Tensor
 from torchvision.transforms.functional import to_tensor
-from fastcore.basics import store_attr
+from fastcore.basics import store_attr, ifnone
 from fastai.data.block import DataBlock
 from fastai.data.transforms import ColSplitter, RandomSplitter, Normalize, get_image_files
 from fastai.data.core import TfmdDL, show_batch, show_results
@@ -98,8 +98,11 @@ def _files_by_name(folder):
     return {**{s: v[0] for s, v in stems.items() if len(v) == 1}, **files}
 
 def _image_size(path):
-    "(height, width) of an image file, reading only its header"
-    with Image.open(path) as im: return im.size[::-1]
+    "(height, width) of an image file as `load_rgb` gives it (EXIF orientation applied), reading only its header; over the pixel limit an `InpaintError`"
+    from inpaint_nb.core import _open_checked
+    with _open_checked(path) as im:
+        turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)   # EXIF orientations that swap width and height
+        return im.size if turned else im.size[::-1]
 
 def _is_missing(v): return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
 
@@ -344,15 +347,16 @@ class RandomHoles:
                  n:int=2, # boxes (or strokes) per image
                  box_frac:float=75/256, # box side as a fraction of the image side (75 px at 256)
                  p:float=0.5, # probability that an item gets new holes instead of its own
+                 overlap:bool=False, # whether boxes may overlap (the task's never do; apart, `biharmonic_fill` solves each on the device)
                 ):
         if kind not in ('boxes', 'strokes'): raise InpaintError(f"RandomHoles: kind must be 'boxes' or 'strokes', got {kind!r}")
         store_attr()
     def __call__(self, h:int, w:int, rng) -> Tensor:
         if self.kind == 'strokes': return torch.from_numpy(np.asarray(random_strokes((h, w), n_strokes=self.n, rng=rng)) > 127).float()
         m = torch.zeros(h, w)  # boxes straight into the tensor: one drawn per item on every training batch
-        for x, y, bw, bh in random_boxes((h, w), self.n, max(1, round(self.box_frac*min(h, w))), overlap=True, rng=rng): m[y:y+bh, x:x+bw] = 1
+        for x, y, bw, bh in random_boxes((h, w), self.n, max(1, round(self.box_frac*min(h, w))), overlap=self.overlap, rng=rng): m[y:y+bh, x:x+bw] = 1
         return m
-    def __repr__(self): return f"RandomHoles(kind={self.kind!r}, n={self.n}, box_frac={self.box_frac:.3f}, p={self.p})"
+    def __repr__(self): return f"RandomHoles(kind={self.kind!r}, n={self.n}, box_frac={self.box_frac:.3f}, p={self.p}" + (", overlap=True)" if self.overlap else ")")
 
 # %% ../nbs/01_data.ipynb #63ddd470
 class BlankHoles(ItemTransform):
@@ -429,31 +433,52 @@ def fixed_boxes(name:str, # the photo's file name: the seed of its holes
     return random_boxes((h, w), n, (max(1, round(w*box_frac)), max(1, round(h*box_frac))), rng=zlib.crc32(str(name).encode()))
 
 # %% ../nbs/01_data.ipynb #9ef3a40f
-_last_read = [None, None]
-def _read_once(path):
-    "`load_rgb` remembering the last image: an item's input, mask and target read the same file, decoded once"
-    if _last_read[0] != path: _last_read[:] = [path, load_rgb(path)]
-    return _last_read[1]
+class _ImageCache:
+    "Decoded images kept as RGB PIL images, filled lazily, least recently used dropped past `max_bytes`"
+    def __init__(self, max_bytes:int=2**31): self.max_bytes, self.d, self.nbytes = max_bytes, {}, 0
+    def __call__(self, path, max_side:int=None):
+        "`load_rgb(path)`, shrunk (aspect kept) so its short side is at most `max_side`, decoded once while it fits"
+        key = (str(path), max_side)
+        if key in self.d: self.d[key] = im = self.d.pop(key); return im  # move to the end: most recently used
+        im = load_rgb(path)
+        if max_side and min(im.size) > max_side:
+            r = max_side/min(im.size)
+            im = im.resize((max(max_side, round(im.width*r)), max(max_side, round(im.height*r))), Image.BILINEAR, reducing_gap=2.)
+        n = im.width*im.height*3
+        if n <= self.max_bytes:
+            self.d[key] = im; self.nbytes += n
+            while self.nbytes > self.max_bytes:
+                old = self.d.pop(next(iter(self.d))); self.nbytes -= old.width*old.height*3
+        return im
+    def clear(self): self.d.clear(); self.nbytes = 0
+
+image_cache = _ImageCache()
+
+def _cache_side(row, size):
+    "A training photo is kept at short side `2·size` (crops of at least half its area need no more); anything else at full size"
+    return 2*size if size and _is_photo(row) and not row.get('is_valid', False) else None
+
+def _read(path, row, size): return image_cache(path, _cache_side(row, size))
 
 def _is_photo(row): return _is_missing(row['boxes'])  # a plain photo: no boxes of its own
 
 def _input_image(row, min_side=None):
     "The model input: ground truth when known (holes are blanked after augmentation), else the damaged image; plain photos under `min_side` raise"
-    img = _read_once(_gt_path(row) or row['image'])
+    img = _read(_gt_path(row) or row['image'], row, min_side)
     if min_side and _is_photo(row) and min(img.size) < min_side:
         raise InpaintError(f"{row['image']}: the photo is {img.height}x{img.width} pixels, smaller than the training size {min_side}x{min_side}")
     return img
 
-def _hole_mask(row):
+def _hole_mask(row, size=None):
     "The item's holes: its CSV boxes; for a plain photo fixed boxes when it validates, else none (training holes are drawn on the batch)"
     if not _is_photo(row): return create_mask((int(row['height']), int(row['width'])), row['boxes'])
-    w, h = _read_once(row['image']).size  # the size of the photo just decoded for the input
+    w, h = _read(row['image'], row, size).size  # the size of the photo just decoded (and cached) for the input
     return create_mask((h, w), fixed_boxes(Path(row['image']).name, (h, w)) if row.get('is_valid', False) else [])
 
-def _target_image(row):
+def _target_image(row, size=None):
     gt = _gt_path(row)
     if gt is None: raise InpaintError(f"{row['image']}: no ground truth; training and validation need a ground_truth folder")
-    return _read_once(gt)
+    return _read(gt, row, size)
 
 def _is_photo_folder(path):
     "Whether `path` is a plain folder of photos: neither a split (`boxes.csv`, `images/`) nor a dataset (`train/`)"
@@ -473,7 +498,7 @@ def _random_holes(random_holes, always:bool=False):
     if isinstance(rh, str) and rh in ('boxes', 'strokes'): rh = RandomHoles(rh)
     if rh is not None and not isinstance(rh, RandomHoles):
         raise InpaintError(f"random_holes must be a bool, 'boxes', 'strokes' or a RandomHoles, got {random_holes!r}")
-    return RandomHoles(rh.kind, rh.n, rh.box_frac, p=1.) if always else rh
+    return RandomHoles(rh.kind, rh.n, rh.box_frac, p=1., overlap=rh.overlap) if always else rh
 
 # %% ../nbs/01_data.ipynb #d49faf01
 class _InpaintDL(TfmdDL):
@@ -498,10 +523,18 @@ def inpaint_block(size:int=256, # training image side
     "The `DataBlock` for `(masked image, mask) -> target` items from a `load_split` (or `load_photos` + `is_valid`) frame"
     batch_tfms = [BlankHoles(_random_holes(random_holes), fill)] + ([Normalize.from_stats([0.5]*3, [0.5]*3)] if normalize else [])
     return DataBlock(blocks=(ImageBlock, MaskBlock, ImageBlock), n_inp=2, dl_type=_InpaintDL,
-                     getters=[partial(_input_image, min_side=size), _hole_mask, _target_image],
+                     getters=[partial(_input_image, min_side=size), partial(_hole_mask, size=size), partial(_target_image, size=size)],
                      splitter=splitter or ColSplitter('is_valid'),
                      item_tfms=item_tfms if item_tfms is not None else mask_aug_tfms(size, **aug_kwargs),
                      batch_tfms=batch_tfms)
+
+# %% ../nbs/01_data.ipynb #dfee9c85
+PHOTO_SAMPLES = 512  # a plain photo folder's training items per epoch (at least one per photo)
+
+def _photo_epoch(df, n):
+    "`df` with its training rows cycled to `n` items (each drawn again gets its own random crop and holes), validation rows once"
+    tr, va = df[~df.is_valid], df[df.is_valid]
+    return pd.concat([tr.iloc[np.resize(np.arange(len(tr)), n)], va], ignore_index=True)
 
 # %% ../nbs/01_data.ipynb #8aec461d
 def inpaint_dls(source, # a `load_split` frame, a split folder, a dataset folder with `train/` (and `valid/`), or a plain folder of photos
@@ -513,6 +546,7 @@ def inpaint_dls(source, # a `load_split` frame, a split folder, a dataset folder
                 normalize:bool=False, # images to [-1, 1]
                 box_size:int=75, # box side when a CSV gives none
                 seed:int=None, # seed of the random split (plain photos: 0 when None, so validation repeats)
+                samples:int=None, # training items per epoch from plain photos, each a fresh crop with fresh holes; default `max(photos, PHOTO_SAMPLES)`
                 **kwargs, # passed to `inpaint_block` (fill, aug, flip, jitter, item_tfms) and `DataBlock.dataloaders`
                ):
     "fastai `DataLoaders` of `(image, mask, target)` batches with `n_inp=2`"
@@ -538,6 +572,9 @@ def inpaint_dls(source, # a `load_split` frame, a split folder, a dataset folder
         vdf = _as_split(valid, box_size)
         if not len(vdf): raise InpaintError("inpaint_dls: the validation split is empty")
         df = pd.concat([train.assign(is_valid=False), vdf.assign(is_valid=True)], ignore_index=True)
+    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 1):
+        raise InpaintError(f"inpaint_dls: samples must be a positive integer, got {samples!r}")
+    if photos: df = _photo_epoch(df, ifnone(samples, max(int((~df.is_valid).sum()), PHOTO_SAMPLES)))
     return inpaint_block(size, _random_holes(random_holes, always=photos), normalize, **bkw).dataloaders(df, bs=bs, **kwargs)
 
 # %% ../nbs/01_data.ipynb #a4f9a3e0

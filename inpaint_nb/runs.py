@@ -20,7 +20,7 @@ from fastai.distributed import DistributedDL
 from fastai.torch_core import set_seed, default_device, to_device
 from .core import InpaintError, atomic_write, sweep_tmp
 from .recipes import Recipe
-from .pconv import PCONV
+from .pconv import PCONV, _is_own_weights
 from .pix2pix import PIX2PIX
 from .distributed import rank, world_size, is_main, check_processes, check_launcher, setup, teardown, broadcast_object, launch, DDPTrainer, unwrap
 
@@ -562,7 +562,7 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
               root='runs', # folder holding the runs and the registry
               name:str=None, # run folder name (default: model and time stamp)
               recipe:Recipe=None, # the recipe to start from (default: the model's, e.g. `PCONV_RECIPE`)
-              init=None, # start from the weights of this run (a run folder of the same model), or from published weights the model converts ('places2' or a checkpoint file: PConv's `pretrained=`)
+              init=None, # start from the weights of this run (a run folder of the same model), or from weights the model converts ('inpaint_nb': the shipped PConv weights; 'places2' or a checkpoint file: PConv's `pretrained=`; 'big-lama': LaMa's)
               valid=None, # validation split: a folder, a fraction, or None (`valid/` or 20%)
               seed:int=0, # random seed: same seed, same data, CPU -> same per-epoch metrics
               cbs=None, # extra fastai callbacks for this fit (with `processes`: picklable ones)
@@ -576,8 +576,9 @@ def train_run(model:str, # a key of `MODELS`: 'pconv' or 'pix2pix'
     n = _processes(processes, device, launcher)
     data = Path(data)
     if not data.is_dir(): raise InpaintError(f"{data}: no such data folder")
-    if init is not None and (str(init) == 'places2' or Path(init).is_file()):   # published weights, not a run: the model converts them
-        overrides, init = {'width': 1., **overrides, 'pretrained': str(Path(init).resolve()) if Path(init).is_file() else 'places2'}, None
+    if init is not None and (str(init) in ('places2', 'inpaint_nb', 'big-lama') or Path(init).is_file()):   # published or shipped weights, not a run: the model converts them
+        own = _is_own_weights(init)   # the package's own PConv weights keep the recipe's width; the Places2 network is width 1
+        overrides, init = {**({} if own else {'width': 1.}), **overrides, 'pretrained': str(Path(init).resolve()) if Path(init).is_file() else str(init)}, None
     r = (recipe or MODELS[model].recipe).replace(**overrides)
     if r.model != model: raise InpaintError(f"recipe: a recipe for {r.model!r}, not {model!r}")
     cfg = _config(r, data, valid, seed, init)
