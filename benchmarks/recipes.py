@@ -10,6 +10,7 @@ RECIPE is any of
                      `loss='mse'`), predicting at full size
 - `pix2pix-blend`    Pix2Pix of width 1/4 at 128 px whose generator corrects the same blend (`fill='blend'`, `pixel='mse'`,
                      no dropout), 2/3 of the epochs pre-training, then adversarial; predicting at full size
+- `lama`             `LAMA_RECIPE`: a small LaMa (width 1/8, 3 FFC blocks) correcting the same blend, at 128 px, predicting at full size
 - `pconv-pretrained` `PCONV_RECIPE` fine-tuning the weights shipped with the package (`pretrained='inpaint_nb'`)
 - `pconv-pretrained-lowlr` the same at lr 2e-4
 - `pconv-shipped`    the shipped weights as they are (one epoch at lr 1e-7: only BatchNorm statistics move)
@@ -42,6 +43,7 @@ RECIPES = {
     'pconv-blend': ('pconv', dict(fill='blend', loss='mse', lr=1e-3, epochs=10, predict_size=None), "pconv, fill='blend'"),
     'pix2pix-blend': ('pix2pix', dict(fill='blend', pixel='mse', p=0., epochs=12, pre_frac=2/3, pre_lr=1e-3, predict_size=None),
                       "pix2pix, fill='blend'"),
+    'lama': ('lama', {}, 'lama recipe'),
     'pconv-pretrained': ('pconv', dict(pretrained='inpaint_nb'), 'pconv recipe from the shipped weights'),
     'pconv-pretrained-lowlr': ('pconv', dict(pretrained='inpaint_nb', lr=2e-4), 'pconv recipe from the shipped weights, lr 2e-4'),
     'pconv-shipped': ('pconv', dict(pretrained='inpaint_nb', epochs=1, lr=1e-7), 'shipped weights, not fine-tuned'),
@@ -54,10 +56,9 @@ RECIPES = {
 
 def train(recipe, data, seed, **overrides):
     "The trained model of `recipe` as an `Inpainter` (predicting at its recipe's size)"
-    from inpaint_nb.pconv import PCONV
-    from inpaint_nb.pix2pix import PIX2PIX
+    from inpaint_nb.runs import MODELS
     model, changes, name = RECIPES[recipe]
-    spec = {'pconv': PCONV, 'pix2pix': PIX2PIX}[model]
+    spec = MODELS[model]
     # through `recipe=`: a model hyperparameter such as `fill` must not be taken for an `inpaint_dls` argument
     learn = spec.train(data, seed=seed, recipe=spec.recipe.replace(**changes), **overrides)
     return learn.inpainter(name=name)

@@ -40,7 +40,7 @@ _HELP_RECIPES = {   # each model's recipe as `--help` describes it (checked agai
     'pconv': dict(epochs=10, lr=1e-3, bs=8, size=128, predict_size=None, width=0.25, fill='blend', random_holes=True, aug='resized_crop'),
     'pix2pix': dict(epochs=12, lr=2e-4, bs=8, size=128, predict_size=None, width=0.25, fill='blend', random_holes=True, aug='resized_crop',
                     pixel='mse', pre_frac=2/3),
-    'lama': dict(epochs=10, lr=1e-3, bs=8, size=128, predict_size=None, width=0.125, random_holes=True, aug='resized_crop'),
+    'lama': dict(epochs=10, lr=1e-3, bs=8, size=128, predict_size=None, width=0.125, random_holes=True, aug='resized_crop', fill='blend'),
 }
 
 def _spell(field, v):
@@ -92,6 +92,13 @@ def _image_seconds(inp, x, m):
     "Measured seconds per image of `inp.inpaint` on the batch `x, m`"
     t = time.perf_counter(); inp.inpaint(x, m)
     return (time.perf_counter() - t)/len(x)
+
+def _published_models() -> dict:
+    "Published networks whose weights are already on this machine (downloaded before, e.g. on Colab), for the demo's leaderboard; none is downloaded"
+    import torch
+    from inpaint_nb.lama import LamaInpainter
+    big = Path(torch.hub.get_dir())/'checkpoints'/'big-lama-best.ckpt'   # where `lama_checkpoint('big-lama')` keeps it
+    return {'big-lama': LamaInpainter(big, name='big-lama')} if big.is_file() else {}
 
 # %% ../nbs/10_cli.ipynb #f4c7a010
 def _plan(avail:float, # seconds of training left, all models together
@@ -199,7 +206,7 @@ def demo(out='demo_out', # folder for everything the demo writes
             if budget.times: ratio = float(np.clip(max(budget.times)/epoch_s[k], 0.5, 3.))   # measured / probed: corrects the next models' probes
             del learn
     with phases('evaluation'):
-        models = {**classical, **{k: load_inpainter(r, name=k) for k, r in runs.items()}}
+        models = {**classical, **{k: load_inpainter(r, name=k) for k, r in runs.items()}, **_published_models()}
         if len(runs) > 1: models['ensemble'] = EnsembleInpainter([models[k] for k in runs], name='ensemble')
         n = _eval_size(end - time.time() - pictures_s(len(runs)), eval_image(len(runs)), len(valid), least=len(rows))
         ev = valid if n == len(valid) else valid.iloc[sorted(distinct_photos(valid, n))]

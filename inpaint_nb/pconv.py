@@ -15,10 +15,10 @@ from .baselines import Inpainter, shrink_to, base_fill, register_blend, _blend_k
 from .recipes import Recipe, ModelSpec, predict_size
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'pconv_loss_presets', 'PCONV_RECIPE', 'PCONV', 'PLACES2_URL', 'PRETRAINED_FORMAT',
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'pconv_loss_presets', 'PRETRAINED_FORMAT', 'PCONV_RECIPE', 'PCONV', 'PLACES2_URL',
            'PartialConv2d', 'PConvUNet', 'VGG16Features', 'vgg16_features', 'PConvLoss', 'PConvLearner',
-           'pconv_learner', 'PConvInpainter', 'pconv_recipe', 'places2_checkpoint', 'pconv_from_naoto',
-           'pretrained_file', 'save_pretrained', 'load_pretrained']
+           'pretrained_file', 'save_pretrained', 'load_pretrained', 'pconv_learner', 'PConvInpainter', 'pconv_recipe',
+           'places2_checkpoint', 'pconv_from_naoto']
 
 # %% ../nbs/04_pconv.ipynb #e2992682
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
@@ -297,6 +297,64 @@ def _value_range(dls):
     a, b = [unnormalize(dls, torch.full((1, 3, 1, 1), v, device=getattr(dls, 'device', None))).flatten()[0].item() for v in (0., 1.)]
     return (-a/(b - a), (1 - a)/(b - a))
 
+# %% ../nbs/04_pconv.ipynb #586a31b3
+PRETRAINED_FORMAT = 'inpaint_nb.pconv/1'
+
+def pretrained_file(name:str='inpaint_nb') -> Path:
+    "Path of the weights the package ships under `name`"
+    import inpaint_nb
+    if name != 'inpaint_nb': raise InpaintError(f"pretrained: no shipped weights named {name!r}; the package ships 'inpaint_nb'")
+    return Path(inpaint_nb.__file__).parent/'weights'/'pconv_inpaint_nb.pth'
+
+def save_pretrained(learn, # a `PConvLearner` (or a `PConvUNet`)
+                    path, # the file to write (through a temporary file, then renamed)
+                    **info, # strings and numbers kept with the weights (corpus, epochs, ...)
+                   ) -> Path:
+    "Write `learn`'s network as a pickle-free weights file: half-precision tensors, its architecture and `info`"
+    m = getattr(learn, 'model', learn)
+    state = {k: v.detach().cpu().half() if v.is_floating_point() and k not in ('alpha', 'beta') else v.detach().cpu() for k, v in m.state_dict().items()}
+    d = {'format': PRETRAINED_FORMAT, 'arch': dict(size=m.size, width=float(m.width), depth=m.depth, fill=m.fill), 'model': state,
+         'info': {k: v if isinstance(v, (int, float)) else str(v) for k, v in info.items()}}
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, lambda tmp: torch.save(d, tmp))
+    return Path(path)
+
+def load_pretrained(pretrained='inpaint_nb', # 'inpaint_nb' (the shipped weights) or the path of a file written by `save_pretrained`
+                   ) -> dict:
+    "The weights file as a dict `{'arch', 'model', 'info'}` (float32 tensors), read without unpickling code; one-line errors"
+    f = pretrained_file(pretrained) if str(pretrained) == 'inpaint_nb' else Path(pretrained)
+    if not f.is_file(): raise InpaintError(f"{f}: no such weights file")
+    try: d = torch.load(f, map_location='cpu', weights_only=True)
+    except Exception as e: raise InpaintError(f"{f}: not a readable weights file ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
+    if not isinstance(d, dict) or d.get('format') != PRETRAINED_FORMAT or not isinstance(d.get('model'), dict) or not isinstance(d.get('arch'), dict):
+        raise InpaintError(f"{f}: not an inpaint_nb PConv weights file (expected format {PRETRAINED_FORMAT!r})")
+    return {**d, 'model': {k: v.float() if v.is_floating_point() else v for k, v in d['model'].items()}}
+
+# %% ../nbs/04_pconv.ipynb #4a7622e5
+def _is_own_weights(pretrained) -> bool:
+    "Whether `pretrained` names the package's own weights: 'inpaint_nb' or a file in `save_pretrained`'s format (not the Places2 checkpoint)"
+    if str(pretrained) == 'inpaint_nb': return True
+    if str(pretrained) == 'places2' or not Path(pretrained).is_file(): return False
+    try: d = torch.load(pretrained, map_location='cpu', weights_only=True)
+    except Exception: return False
+    return isinstance(d, dict) and d.get('format') == PRETRAINED_FORMAT
+
+def _own_fill(pretrained, fill):
+    "The fill of the network in `pretrained`; a different `fill` asked for is an error"
+    f = load_pretrained(pretrained)['arch']['fill']
+    if fill not in (None, f): raise InpaintError(f"pretrained={str(pretrained)!r}: the network corrects fill={f!r}; got fill={fill!r}")
+    return f
+
+def _own_net(pretrained, width=None, fill=None, **blend):
+    "The network in a `save_pretrained` file; the blend weights given (fitted on the data) replace the saved ones"
+    d = load_pretrained(pretrained); a = d['arch']
+    if width is not None and not math.isclose(width, a['width']): raise InpaintError(f"pretrained={str(pretrained)!r}: a network of width {a['width']}; got width={width}")
+    net = PConvUNet(a['size'], width=a['width'], depth=a['depth'], fill=a['fill'], **blend)
+    state = {k: v for k, v in d['model'].items() if not (blend and k in ('alpha', 'beta'))}
+    try: net.load_state_dict(state, strict=not blend)
+    except RuntimeError as e: raise InpaintError(f"pretrained={str(pretrained)!r}: the weights do not fit its architecture ({str(e).splitlines()[1].strip()[:120]})") from None
+    return net
+
 # %% ../nbs/04_pconv.ipynb #d30967f2
 def _pconv_net(size, width=None, pretrained=None, layer_size=7, fill=None, **blend):
     "A fresh `PConvUNet` for `size`, the package's pre-trained network (`pretrained='inpaint_nb'` or such a file), or the published Places2 network ('places2' or its checkpoint)"
@@ -504,61 +562,3 @@ def _fake_naoto_checkpoint(layer_size=7, seed=0):
         elif k.endswith('bn.weight'): sd[k] = torch.rand(s, generator=g) + 0.5
         else: sd[k] = torch.randn(s, generator=g)*(0.1 if len(s) == 1 else (2/math.prod(s[1:]))**0.5)
     return {'n_iter': 1000000, 'model': sd, 'optimizer': {'state': {}, 'param_groups': [{'lr': 5e-5}]}}
-
-# %% ../nbs/04_pconv.ipynb #586a31b3
-PRETRAINED_FORMAT = 'inpaint_nb.pconv/1'
-
-def pretrained_file(name:str='inpaint_nb') -> Path:
-    "Path of the weights the package ships under `name`"
-    import inpaint_nb
-    if name != 'inpaint_nb': raise InpaintError(f"pretrained: no shipped weights named {name!r}; the package ships 'inpaint_nb'")
-    return Path(inpaint_nb.__file__).parent/'weights'/'pconv_inpaint_nb.pth'
-
-def save_pretrained(learn, # a `PConvLearner` (or a `PConvUNet`)
-                    path, # the file to write (through a temporary file, then renamed)
-                    **info, # strings and numbers kept with the weights (corpus, epochs, ...)
-                   ) -> Path:
-    "Write `learn`'s network as a pickle-free weights file: half-precision tensors, its architecture and `info`"
-    m = getattr(learn, 'model', learn)
-    state = {k: v.detach().cpu().half() if v.is_floating_point() and k not in ('alpha', 'beta') else v.detach().cpu() for k, v in m.state_dict().items()}
-    d = {'format': PRETRAINED_FORMAT, 'arch': dict(size=m.size, width=float(m.width), depth=m.depth, fill=m.fill), 'model': state,
-         'info': {k: v if isinstance(v, (int, float)) else str(v) for k, v in info.items()}}
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, lambda tmp: torch.save(d, tmp))
-    return Path(path)
-
-def load_pretrained(pretrained='inpaint_nb', # 'inpaint_nb' (the shipped weights) or the path of a file written by `save_pretrained`
-                   ) -> dict:
-    "The weights file as a dict `{'arch', 'model', 'info'}` (float32 tensors), read without unpickling code; one-line errors"
-    f = pretrained_file(pretrained) if str(pretrained) == 'inpaint_nb' else Path(pretrained)
-    if not f.is_file(): raise InpaintError(f"{f}: no such weights file")
-    try: d = torch.load(f, map_location='cpu', weights_only=True)
-    except Exception as e: raise InpaintError(f"{f}: not a readable weights file ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
-    if not isinstance(d, dict) or d.get('format') != PRETRAINED_FORMAT or not isinstance(d.get('model'), dict) or not isinstance(d.get('arch'), dict):
-        raise InpaintError(f"{f}: not an inpaint_nb PConv weights file (expected format {PRETRAINED_FORMAT!r})")
-    return {**d, 'model': {k: v.float() if v.is_floating_point() else v for k, v in d['model'].items()}}
-
-# %% ../nbs/04_pconv.ipynb #4a7622e5
-def _is_own_weights(pretrained) -> bool:
-    "Whether `pretrained` names the package's own weights: 'inpaint_nb' or a file in `save_pretrained`'s format (not the Places2 checkpoint)"
-    if str(pretrained) == 'inpaint_nb': return True
-    if str(pretrained) == 'places2' or not Path(pretrained).is_file(): return False
-    try: d = torch.load(pretrained, map_location='cpu', weights_only=True)
-    except Exception: return False
-    return isinstance(d, dict) and d.get('format') == PRETRAINED_FORMAT
-
-def _own_fill(pretrained, fill):
-    "The fill of the network in `pretrained`; a different `fill` asked for is an error"
-    f = load_pretrained(pretrained)['arch']['fill']
-    if fill not in (None, f): raise InpaintError(f"pretrained={str(pretrained)!r}: the network corrects fill={f!r}; got fill={fill!r}")
-    return f
-
-def _own_net(pretrained, width=None, fill=None, **blend):
-    "The network in a `save_pretrained` file; the blend weights given (fitted on the data) replace the saved ones"
-    d = load_pretrained(pretrained); a = d['arch']
-    if width is not None and not math.isclose(width, a['width']): raise InpaintError(f"pretrained={str(pretrained)!r}: a network of width {a['width']}; got width={width}")
-    net = PConvUNet(a['size'], width=a['width'], depth=a['depth'], fill=a['fill'], **blend)
-    state = {k: v for k, v in d['model'].items() if not (blend and k in ('alpha', 'beta'))}
-    try: net.load_state_dict(state, strict=not blend)
-    except RuntimeError as e: raise InpaintError(f"pretrained={str(pretrained)!r}: the weights do not fit its architecture ({str(e).splitlines()[1].strip()[:120]})") from None
-    return net

@@ -66,7 +66,7 @@ def main():
     if a.tiny: [f.unlink() for f in sorted(photos.iterdir())[12:]]
     (out/'corpus.txt').write_text(''.join(f"mvtb-data (MIT): {n}\n" for n in names[:len(list(photos.iterdir()))]))
     set_seed(a.seed)
-    dls = inpaint_dls(photos, valid=0.1, bs=bs, size=size, samples=samples, aug='resized_crop', min_scale=a.min_scale, seed=a.seed, num_workers=0)
+    dls = inpaint_dls(photos, valid=0.25 if a.tiny else 0.1, bs=bs, size=size, samples=samples, aug='resized_crop', min_scale=a.min_scale, seed=a.seed, num_workers=0)
     print(f"corpus: {len(names)} photos ({len(dls.train_ds)} training crops per epoch, {len(dls.valid_ds)} validation photos)", flush=True)
     learn = pconv_learner(dls, width=width, loss=r.hp['loss'], fill=r.hp['fill'], size=size)
     # a timed probe of 10 steps plans the schedule
