@@ -206,7 +206,8 @@ def demo(out='demo_out', # folder for everything the demo writes
             if budget.times: ratio = float(np.clip(max(budget.times)/epoch_s[k], 0.5, 3.))   # measured / probed: corrects the next models' probes
             del learn
     with phases('evaluation'):
-        models = {**classical, **{k: load_inpainter(r, name=k) for k, r in runs.items()}, **_published_models()}
+        # the last epoch, as the cross-validation scored the recipes: 'best' is chosen on the 128 px validation, and at full size an early epoch can lose
+        models = {**classical, **{k: load_inpainter(r, which='last', name=k) for k, r in runs.items()}, **_published_models()}
         if len(runs) > 1: models['ensemble'] = EnsembleInpainter([models[k] for k in runs], name='ensemble')
         n = _eval_size(end - time.time() - pictures_s(len(runs)), eval_image(len(runs)), len(valid), least=len(rows))
         ev = valid if n == len(valid) else valid.iloc[sorted(distinct_photos(valid, n))]
