@@ -5,7 +5,7 @@
 # %% ../nbs/06a_lama.ipynb #8cab24c3
 from __future__ import annotations
 import inpaint_nb.core  # first: it silences fastai's import-time FutureWarning
-import os, pickle, re, shutil, types, zipfile, torch, torch.nn as nn, torch.nn.functional as F
+import os, re, shutil, zipfile, torch, torch.nn as nn, torch.nn.functional as F
 from pathlib import Path
 from torch import Tensor
 from fastai.vision.all import *
@@ -198,10 +198,6 @@ class LamaNet(Module):
         return torch.where(hole.bool(), self.raw, image).as_subclass(kind)
 
 # %% ../nbs/06a_lama.ipynb #abd6997f
-_TENSOR_GLOBALS = {('collections', 'OrderedDict'), ('torch', 'Size'), ('torch', 'Tensor'), ('torch._tensor', 'Tensor'), ('torch.nn.parameter', 'Parameter'),
-                   *(('torch._utils', f) for f in ('_rebuild_tensor', '_rebuild_tensor_v2', '_rebuild_tensor_v3', '_rebuild_parameter',
-                                                   '_rebuild_parameter_with_state', '_rebuild_from_type_v2'))}
-
 class _Opaque(dict):
     "Stands in for a pickled object that is not a tensor or container: none of its code runs; it keeps the items and state the pickle gives it"
     _what = '?'
@@ -212,23 +208,15 @@ class _Opaque(dict):
     def extend(self, vs): self.setdefault('_items', []).extend(vs)
     def __repr__(self): return f"<{self._what}, not loaded>"
 
-class _TensorsOnly(pickle.Unpickler):
-    "Unpickler resolving only tensors, storages, dtypes and `OrderedDict`; any other global becomes an `_Opaque` class"
-    def find_class(self, module, name):
-        if (module, name) in _TENSOR_GLOBALS or (module == 'torch' and isinstance(getattr(torch, name, None), torch.dtype)):
-            return super().find_class(module, name)
-        return type(name, (_Opaque,), {'_what': f'{module}.{name}'})
-
-_tensors_only = types.SimpleNamespace(__name__='inpaint_nb.lama._tensors_only', Unpickler=_TensorsOnly,
-                                      load=lambda f, **kw: _TensorsOnly(f, **kw).load())   # a `pickle_module` for `torch.load`
-
 # %% ../nbs/06a_lama.ipynb #e4400384
 def load_tensors(path, # a PyTorch checkpoint file (e.g. LaMa's `best.ckpt`)
                 ):
     "A checkpoint file's tensors, dicts and lists, read without running pickled code: any other object becomes an inert placeholder"
     p = Path(path).expanduser()
     if not p.is_file(): raise InpaintError(f"{p}: no such checkpoint file")
-    try: return torch.load(p, map_location='cpu', weights_only=False, pickle_module=_tensors_only)
+    try:   # torch's own weights-only unpickler; each other global the file names is read as an inert `_Opaque` stand-in
+        stand_ins = [(type(n.rsplit('.', 1)[-1], (_Opaque,), {'_what': n}), n) for n in torch.serialization.get_unsafe_globals_in_checkpoint(p)]
+        with torch.serialization.safe_globals(stand_ins): return torch.load(p, map_location='cpu', weights_only=True)
     except Exception as e:
         msg = ' '.join(str(e).split())[:100]
         raise InpaintError(f"{p}: not a readable PyTorch checkpoint (truncated or another format? {type(e).__name__}: {msg})") from None
