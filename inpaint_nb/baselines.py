@@ -182,12 +182,13 @@ def biharmonic_fill(images:Tensor, # `(N,C,H,W)` images on [0, 1]; what is under
         boxes = _isolated_boxes(m[i])
         if sum(h*w for *_, h, w in boxes) < m[i].sum(): slow.append(i); continue   # other shapes: scikit-image, below
         for y0, x0, h, w in boxes: groups[h, w].append((i, y0, x0))
+    if groups:   # the known pixels' range per image and channel: scikit-image clips its fill to it
+        xf, kf = x.flatten(2), ~mt.flatten(2)
+        lo, hi = xf.where(kf, float('inf')).amin(-1), xf.where(kf, float('-inf')).amax(-1)
     for (h, w), items in groups.items():
         G, ring = _box_operator(h, w); G = G.to(x.device, torch.float64 if x.dtype == torch.float64 else torch.float32)
         frames = torch.stack([x[i, :, y0-2:y0+h+2, x0-2:x0+w+2] for i, y0, x0 in items])   # (K,C,h+4,w+4)
         fill = (frames[..., ring.to(x.device)].to(G.dtype) @ G.T).view(len(items), -1, h, w)
-        known = x.flatten(2).where(~mt.flatten(2), float('inf')), x.flatten(2).where(~mt.flatten(2), float('-inf'))
-        lo, hi = known[0].amin(-1), known[1].amax(-1)   # per image and channel, as scikit-image clips
         for k, (i, y0, x0) in enumerate(items): out[i, :, y0:y0+h, x0:x0+w] = torch.minimum(torch.maximum(fill[k].to(x.dtype), lo[i, :, None, None]), hi[i, :, None, None])
     def one(i):
         xi = x[i].cpu().double().permute(1, 2, 0).numpy()
