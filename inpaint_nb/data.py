@@ -434,11 +434,12 @@ def fixed_boxes(name:str, # the photo's file name: the seed of its holes
 
 # %% ../nbs/01_data.ipynb #9ef3a40f
 class _ImageCache:
-    "Decoded images kept as RGB PIL images, filled lazily, least recently used dropped past `max_bytes`"
-    def __init__(self, max_bytes:int=2**31): self.max_bytes, self.d, self.nbytes = max_bytes, {}, 0
+    "Decoded images kept as RGB PIL images, filled lazily, least recently used dropped past `max_bytes` (per process: each DataLoader worker has its own)"
+    def __init__(self, max_bytes:int=2**30): self.max_bytes, self.d, self.nbytes = max_bytes, {}, 0
     def __call__(self, path, max_side:int=None):
         "`load_rgb(path)`, shrunk (aspect kept) so its short side is at most `max_side`, decoded once while it fits"
-        key = (str(path), max_side)
+        st = os.stat(path) if os.path.isfile(path) else None
+        key = (str(path), max_side, st and st.st_mtime_ns, st and st.st_size)   # a file rewritten since is decoded again
         if key in self.d: self.d[key] = im = self.d.pop(key); return im  # move to the end: most recently used
         im = load_rgb(path)
         if max_side and min(im.size) > max_side:
@@ -455,7 +456,7 @@ class _ImageCache:
 image_cache = _ImageCache()
 
 def _cache_side(row, size):
-    "A training photo is kept at short side `2·size` (crops of at least half its area need no more); anything else at full size"
+    "A training photo is kept at short side `2·size` (a crop of at least a quarter of its area is still shrunk to `size`); anything else at full size"
     return 2*size if size and _is_photo(row) and not row.get('is_valid', False) else None
 
 def _read(path, row, size): return image_cache(path, _cache_side(row, size))

@@ -335,7 +335,7 @@ def _is_own_weights(pretrained) -> bool:
     "Whether `pretrained` names the package's own weights: 'inpaint_nb' or a file in `save_pretrained`'s format (not the Places2 checkpoint)"
     if str(pretrained) == 'inpaint_nb': return True
     if str(pretrained) == 'places2' or not Path(pretrained).is_file(): return False
-    try: d = torch.load(pretrained, map_location='cpu', weights_only=True)
+    try: d = torch.load(pretrained, map_location='cpu', weights_only=True, mmap=True)   # mapped, not read: a 300 MB Places2 file costs nothing here
     except Exception: return False
     return isinstance(d, dict) and d.get('format') == PRETRAINED_FORMAT
 
