@@ -14,6 +14,9 @@ RECIPE is any of
 - `pconv-pretrained` `PCONV_RECIPE` fine-tuning the weights shipped with the package (`pretrained='inpaint_nb'`)
 - `pconv-pretrained-lowlr` the same at lr 2e-4
 - `pconv-shipped`    the shipped weights as they are (one epoch at lr 1e-7: only BatchNorm statistics move)
+- `pconv-demo`       PConv as `inpaint_nb demo` trains it: `PCONV_RECIPE` with the changes in `cli.DEMO_RECIPES['pconv']`
+- `pconv-demo-full`  the same, predicting at the images' own size (`predict_size=None`)
+- `pconv-shipped-128` the shipped weights as they are, their correction made at 128 px (`predict_size='train'`)
 - `pconv-plain`      the earlier PConv recipe: the network paints the holes, loss 'rmse', 30 epochs, predicting at 128 px
 - `pix2pix-pyramid`  the earlier Pix2Pix recipe: generator refining `pyramid_fill`, L1 loss, 30 epochs, predicting at 128 px
 - `pix2pix-black`    the same with the paper's black holes as the generator's input
@@ -47,6 +50,9 @@ RECIPES = {
     'pconv-pretrained': ('pconv', dict(pretrained='inpaint_nb'), 'pconv recipe from the shipped weights'),
     'pconv-pretrained-lowlr': ('pconv', dict(pretrained='inpaint_nb', lr=2e-4), 'pconv recipe from the shipped weights, lr 2e-4'),
     'pconv-shipped': ('pconv', dict(pretrained='inpaint_nb', epochs=1, lr=1e-7), 'shipped weights, not fine-tuned'),
+    'pconv-demo': ('pconv', None, "pconv, the demo's recipe"),   # None: `cli.DEMO_RECIPES['pconv']`, read when it trains
+    'pconv-demo-full': ('pconv', dict(predict_size=None), "pconv, the demo's recipe, predicting at full size"),   # on top of the demo's changes
+    'pconv-shipped-128': ('pconv', dict(pretrained='inpaint_nb', epochs=1, lr=1e-7, predict_size='train'), 'shipped weights, not fine-tuned, correction at 128 px'),
     'pconv-plain': ('pconv', dict(fill=None, loss='rmse', lr=2e-3, epochs=30, predict_size='train'), 'pconv, plain (earlier recipe)'),
     'pix2pix-pyramid': ('pix2pix', dict(fill='pyramid', pixel='l1', p=0.5, epochs=30, pre_frac=2/3, pre_lr=2e-3, predict_size='train'),
                         "pix2pix, fill='pyramid' (earlier recipe)"),
@@ -54,10 +60,16 @@ RECIPES = {
                       "pix2pix, fill='black'"),
 }
 
+WEIGHTS = None   # `--weights`: the file the recipes that start from the shipped weights read instead
+
 def train(recipe, data, seed, **overrides):
     "The trained model of `recipe` as an `Inpainter` (predicting at its recipe's size)"
     from inpaint_nb.runs import MODELS
     model, changes, name = RECIPES[recipe]
+    if changes is None or recipe.startswith('pconv-demo'):
+        from inpaint_nb.cli import DEMO_RECIPES
+        changes = {**DEMO_RECIPES[model], **(changes or {})}
+        if changes.get('pretrained') == 'inpaint_nb' and WEIGHTS: changes['pretrained'] = WEIGHTS
     spec = MODELS[model]
     # through `recipe=`: a model hyperparameter such as `fill` must not be taken for an `inpaint_dls` argument
     learn = spec.train(data, seed=seed, recipe=spec.recipe.replace(**changes), **overrides)
@@ -108,9 +120,11 @@ def main():
     from inpaint_nb.data import make_sample_dataset, photo_folds
     root = Path(a.data or Path(tempfile.gettempdir())/'inpaint_nb_sample')
     overrides = {} if a.epochs is None else {'epochs': a.epochs}
+    global WEIGHTS
+    WEIGHTS = str(Path(a.weights).resolve()) if a.weights else None
     if a.weights:
         for k, (m, ch, n) in list(RECIPES.items()):
-            if ch.get('pretrained') == 'inpaint_nb': RECIPES[k] = (m, {**ch, 'pretrained': str(Path(a.weights).resolve())}, n)
+            if ch and ch.get('pretrained') == 'inpaint_nb': RECIPES[k] = (m, {**ch, 'pretrained': str(Path(a.weights).resolve())}, n)
     if not a.cv:
         lb = score(a.recipes, make_sample_dataset(root), a.seed, overrides)
         print(f"\nsample valid split: 50 images at 256 px; threads {a.threads}; seed {a.seed}")

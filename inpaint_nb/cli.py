@@ -61,7 +61,8 @@ def _pre_epochs_help():
             f"(default: {g['pre_frac']:.2g} of --epochs, the recipe's {pre} of {g['epochs']})")
 
 # %% ../nbs/10_cli.ipynb #03580ca5
-DEMO_RECIPES = {'pconv': {}, 'pix2pix': {}}   # the demo's models, each with its own recipe; LaMa (and PConv from the shipped weights) when `recipes` asks
+DEMO_RECIPES = {'pconv': {'pretrained': 'inpaint_nb', 'lr': 1e-4, 'predict_size': 'train'},   # PConv fine-tunes the shipped weights (04_pconv) ...
+                'pix2pix': {}}   # ... Pix2Pix trains from scratch; LaMa when `recipes` asks
 
 def _demo_recipes(recipes=None):
     "`{model: Recipe}`: `DEMO_RECIPES`, or `recipes` given as `Recipe`s or as dicts of changes to the model's recipe"

@@ -427,18 +427,25 @@ class PConvInpainter(Inpainter):
                  name:str='pconv', # name in leaderboards
                 ):
         store_attr()
+
+    def _fill(self, x, k):
+        "The classical fill the network corrects, on its own scale"
+        m = self.model
+        return base_fill(x, k, m.fill, getattr(m, 'alpha', 0.), getattr(m, 'beta', 0.))
+
     def predict(self, images, masks):
         m = self.model.eval(); dev = ifnone(self.device, next(m.parameters()).device)
         lo, hi = self.value_range; outs = []
         with torch.no_grad():
             for x, k in zip(images.split(self.bs), masks.split(self.bs)):
-                x, k = x.to(dev), k.to(dev); hw = x.shape[-2:]
-                if self.size is not None:
-                    x, k = shrink_to(x, k, self.size)
-                m(x*(hi - lo) + lo, k)
-                y = (m.raw.float() - lo)/(hi - lo)
-                if self.size is not None: y = F.interpolate(y, size=hw, mode='bilinear', align_corners=False)
-                outs.append(y.clamp(0, 1).cpu())
+                x, k = x.to(dev)*(hi - lo) + lo, k.to(dev); hw = x.shape[-2:]
+                if self.size is None: m(x, k); y = m.raw.float()
+                else:
+                    xs, ks = shrink_to(x, k, self.size); m(xs, ks); y = m.raw.float()
+                    if m.fill: y = y - self._fill(xs, ks).float()   # a network correcting a fill: only its correction is scaled up
+                    y = F.interpolate(y, size=hw, mode='bilinear', align_corners=False)
+                    if m.fill: y = self._fill(x, k).float() + y   # ... onto the fill computed at the images' own size
+                outs.append(((y - lo)/(hi - lo)).clamp(0, 1).cpu())
         return torch.cat(outs)
 
 # %% ../nbs/04_pconv.ipynb #b9312866
