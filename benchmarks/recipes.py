@@ -50,8 +50,8 @@ RECIPES = {
     'pconv-pretrained': ('pconv', dict(pretrained='inpaint_nb'), 'pconv recipe from the shipped weights'),
     'pconv-pretrained-lowlr': ('pconv', dict(pretrained='inpaint_nb', lr=2e-4), 'pconv recipe from the shipped weights, lr 2e-4'),
     'pconv-shipped': ('pconv', dict(pretrained='inpaint_nb', epochs=1, lr=1e-7), 'shipped weights, not fine-tuned'),
-    'pconv-demo': ('pconv', None, "pconv, the demo's recipe"),   # None: `cli.DEMO_RECIPES['pconv']`, read when it trains
-    'pconv-demo-full': ('pconv', dict(predict_size=None), "pconv, the demo's recipe, predicting at full size"),   # on top of the demo's changes
+    'pconv-demo': ('pconv', {}, "pconv, the demo's recipe"),
+    'pconv-demo-full': ('pconv', dict(predict_size=None), "pconv, the demo's recipe, predicting at full size"),
     'pconv-shipped-128': ('pconv', dict(pretrained='inpaint_nb', epochs=1, lr=1e-7, predict_size='train'), 'shipped weights, not fine-tuned, correction at 128 px'),
     'pconv-plain': ('pconv', dict(fill=None, loss='rmse', lr=2e-3, epochs=30, predict_size='train'), 'pconv, plain (earlier recipe)'),
     'pix2pix-pyramid': ('pix2pix', dict(fill='pyramid', pixel='l1', p=0.5, epochs=30, pre_frac=2/3, pre_lr=2e-3, predict_size='train'),
@@ -60,15 +60,16 @@ RECIPES = {
                       "pix2pix, fill='black'"),
 }
 
+DEMO_BASED = {'pconv-demo', 'pconv-demo-full'}   # their changes go on top of `cli.DEMO_RECIPES['pconv']`, read when they train
 WEIGHTS = None   # `--weights`: the file the recipes that start from the shipped weights read instead
 
 def train(recipe, data, seed, **overrides):
     "The trained model of `recipe` as an `Inpainter` (predicting at its recipe's size)"
     from inpaint_nb.runs import MODELS
     model, changes, name = RECIPES[recipe]
-    if changes is None or recipe.startswith('pconv-demo'):
+    if recipe in DEMO_BASED:
         from inpaint_nb.cli import DEMO_RECIPES
-        changes = {**DEMO_RECIPES[model], **(changes or {})}
+        changes = {**DEMO_RECIPES[model], **changes}
         if changes.get('pretrained') == 'inpaint_nb' and WEIGHTS: changes['pretrained'] = WEIGHTS
     spec = MODELS[model]
     # through `recipe=`: a model hyperparameter such as `fill` must not be taken for an `inpaint_dls` argument
@@ -124,7 +125,7 @@ def main():
     WEIGHTS = str(Path(a.weights).resolve()) if a.weights else None
     if a.weights:
         for k, (m, ch, n) in list(RECIPES.items()):
-            if ch and ch.get('pretrained') == 'inpaint_nb': RECIPES[k] = (m, {**ch, 'pretrained': str(Path(a.weights).resolve())}, n)
+            if ch.get('pretrained') == 'inpaint_nb': RECIPES[k] = (m, {**ch, 'pretrained': str(Path(a.weights).resolve())}, n)
     if not a.cv:
         lb = score(a.recipes, make_sample_dataset(root), a.seed, overrides)
         print(f"\nsample valid split: 50 images at 256 px; threads {a.threads}; seed {a.seed}")

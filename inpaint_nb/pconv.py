@@ -134,7 +134,7 @@ class PConvUNet(Module):
                                       for n, (i, o, k) in enumerate(zip(ins, chs, kss))])
         self.decoder = nn.ModuleList([_PConvBlock(o + i, i, 3, 1, bn=n > 0, act=nn.LeakyReLU(0.2, inplace=True) if n > 0 else None, bias=n == 0)
                                       for n, (i, o) in enumerate(zip(ins, chs))])
-        self.raw = self.hole = None
+        self.raw = self.hole = self.base = None
         self.fill = fill
         if fill:  # a correction of the fill: zero at the start, so the untrained network is the fill itself
             if fill == 'blend': register_blend(self, alpha, beta)
@@ -154,7 +154,8 @@ class PConvUNet(Module):
             x, m = dec([F.interpolate(x, scale_factor=2., mode='nearest'), xs], [F.interpolate(m, scale_factor=2., mode='nearest'), ms])
         x = x[..., :h, :w]
         raw = x*self.std + self.mean if self.norm else x
-        if self.fill: raw = base_fill(image, hole, self.fill, getattr(self, 'alpha', 0.), getattr(self, 'beta', 0.)) + raw  # the fill, corrected
+        self.base = base_fill(image, hole, self.fill, getattr(self, 'alpha', 0.), getattr(self, 'beta', 0.)) if self.fill else None   # the fill it corrects
+        if self.fill: raw = self.base + raw
         self.raw, self.hole = raw, hole
         return torch.where(hole.bool(), self.raw, image)
 
@@ -420,18 +421,13 @@ def fine_tune_frozen_bn(self:PConvLearner, n_epoch:int, # epochs of the second s
 class PConvInpainter(Inpainter):
     "A trained `PConvUNet` behind the `Inpainter` interface; predicts at the images' size, or at `size` and scaled back"
     def __init__(self, model:PConvUNet, # the trained network
-                 size=None, # run the network at this `(h, w)` (int: square) and resize back; `None`: at the images' size
+                 size=None, # run the network at this `(h, w)` (int: square) and resize back (a network correcting a fill: its correction); `None`: at the images' size
                  value_range:tuple=(0., 1.), # the scale the network was trained on
                  bs:int=8, # images per batch
                  device=None, # default: the model's
                  name:str='pconv', # name in leaderboards
                 ):
         store_attr()
-
-    def _fill(self, x, k):
-        "The classical fill the network corrects, on its own scale"
-        m = self.model
-        return base_fill(x, k, m.fill, getattr(m, 'alpha', 0.), getattr(m, 'beta', 0.))
 
     def predict(self, images, masks):
         m = self.model.eval(); dev = ifnone(self.device, next(m.parameters()).device)
@@ -442,9 +438,9 @@ class PConvInpainter(Inpainter):
                 if self.size is None: m(x, k); y = m.raw.float()
                 else:
                     xs, ks = shrink_to(x, k, self.size); m(xs, ks); y = m.raw.float()
-                    if m.fill: y = y - self._fill(xs, ks).float()   # a network correcting a fill: only its correction is scaled up
+                    if m.fill: y = y - m.base.float()   # a network correcting a fill: only its correction is scaled up ...
                     y = F.interpolate(y, size=hw, mode='bilinear', align_corners=False)
-                    if m.fill: y = self._fill(x, k).float() + y   # ... onto the fill computed at the images' own size
+                    if m.fill: y = y + base_fill(x, k, m.fill, getattr(m, 'alpha', 0.), getattr(m, 'beta', 0.)).float()   # ... onto the fill at the images' own size
                 outs.append(((y - lo)/(hi - lo)).clamp(0, 1).cpu())
         return torch.cat(outs)
 

@@ -26,6 +26,7 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 import argparse, glob, io, math, tempfile, time, warnings, zipfile
 from pathlib import Path
 import numpy as np, torch
+from PIL import Image
 
 EXCLUDE = {  # people, or not photographs (calibration targets, illusions, tags), or a copy of another file
     'image3.jpg', 'lena.png', 'monalisa.png', 'greenscreen.png', 'wally.png', 'wheres-wally.png', 'adelson.png',
@@ -33,7 +34,6 @@ EXCLUDE = {  # people, or not photographs (calibration targets, illusions, tags)
 
 def corpus(wheel, dest:Path) -> list:
     "Extract the colour photos of the mvtb-data wheel (or a folder of wheels) into `dest`; returns their names"
-    from PIL import Image
     whls = [wheel] if str(wheel).endswith('.whl') else sorted(glob.glob(str(Path(wheel)/'mvtb_data-*.whl')))
     if not whls or not Path(whls[-1]).is_file(): raise SystemExit(f"{wheel}: no mvtb-data wheel (fetch it with: pip download --no-deps -d DIR mvtb-data)")
     whl = whls[-1]
@@ -50,12 +50,11 @@ def corpus(wheel, dest:Path) -> list:
 class Crops:
     "Random training crops of `photos` (PIL images) with two holes each: `(image, hole)` float tensors `(3,S,S)`, `(1,S,S)`"
     def __init__(self, photos, size, scale=(0.15, 1.), aug=True, seed=0):
+        from inpaint_nb.data import random_boxes
         self.photos, self.size, self.scale, self.aug, self.rng = photos, size, scale, aug, np.random.default_rng(seed)
-        self.box = max(1, round(size*75/256))   # the task's 75 px holes on 256 px images, scaled
+        self.box, self.boxes = max(1, round(size*75/256)), random_boxes   # the task's 75 px holes on 256 px images, scaled
 
     def one(self):
-        from PIL import Image
-        from inpaint_nb.data import random_boxes
         r, S = self.rng, self.size
         im = self.photos[r.integers(len(self.photos))]; W, H = im.size; lo, hi = self.scale
         side = min(min(W, H), max(S//4, int(min(W, H)*math.exp(r.uniform(math.log(lo), math.log(hi))))))
@@ -70,29 +69,16 @@ class Crops:
             c = (c - 0.5)*r.uniform(0.7, 1.2) + 0.5 + r.uniform(-0.1, 0.1)       # contrast, brightness
             if r.random() < 0.1: c = np.repeat(c.mean(2, keepdims=True), 3, 2)   # grey
         m = np.zeros((1, S, S), np.float32)
-        for x, y, w, h in random_boxes((S, S), 2, self.box, rng=r): m[:, y:y+h, x:x+w] = 1
+        for x, y, w, h in self.boxes((S, S), 2, self.box, rng=r): m[:, y:y+h, x:x+w] = 1
         return torch.from_numpy(np.ascontiguousarray(c.clip(0, 1).transpose(2, 0, 1))), torch.from_numpy(m)
 
     def batch(self, n):
         xs, ms = zip(*[self.one() for _ in range(n)])
         return torch.stack(xs), torch.stack(ms)
 
-def load_photos(files, side):
-    "The photos as RGB PIL images, shrunk so their short side is at most `side`"
-    from PIL import Image
-    out = []
-    for f in files:
-        im = Image.open(f).convert('RGB')
-        if min(im.size) > side:
-            r = side/min(im.size); im = im.resize((round(im.width*r), round(im.height*r)), Image.BILINEAR, reducing_gap=2.)
-        out.append(im)
-    return out
-
-def hole_sse(net, x, m, y, alpha, beta):
+def hole_sse(net, x, m, y):
     "Summed squared hole errors of the network and of the blend it corrects, and the hole pixel count"
-    from inpaint_nb.baselines import base_fill
-    g = base_fill(x, m, 'blend', alpha, beta)
-    with torch.no_grad(): net(x, m); o = net.raw.float()
+    with torch.no_grad(): net(x, m); o, g = net.raw.float(), net.base.float()
     h = m.bool().expand_as(y)
     return ((o - y)[h]**2).sum().item(), ((g - y)[h]**2).sum().item(), h.sum().item()
 
@@ -115,7 +101,8 @@ def main():
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     import pandas as pd
     from inpaint_nb.pconv import PCONV_RECIPE, PConvUNet, save_pretrained, _own_net
-    from inpaint_nb.baselines import BLEND_WEIGHTS, base_fill
+    from inpaint_nb.baselines import BLEND_WEIGHTS
+    from inpaint_nb.data import image_cache
     r = PCONV_RECIPE
     size, width, samples, bs, side = (32, 0.125, 64, 8, 128) if a.tiny else (r.size, r.hp['width'], a.samples, a.bs, a.side)
     out = Path(a.out) if a.out else Path(tempfile.mkdtemp()) if a.tiny else Path(__file__).parent; out.mkdir(parents=True, exist_ok=True)
@@ -128,20 +115,19 @@ def main():
     # the validation crops, fixed, at every scale the training draws
     from fastai.data.transforms import RandomSplitter
     with torch.random.fork_rng(devices=[]): held = set(int(i) for i in RandomSplitter(0.1, seed=0)(files)[1]) or {len(files) - 1}   # a tiny corpus: its last photo
-    train = load_photos([f for i, f in enumerate(files) if i not in held], side)
-    valid = load_photos([f for i, f in enumerate(files) if i in held], side)
+    train = [image_cache(f, side) for i, f in enumerate(files) if i not in held]   # decoded once, short side at most `side`
+    valid = [image_cache(f, side) for i, f in enumerate(files) if i in held]
     vx, vm = Crops(valid, size, tuple(a.scale), aug=False, seed=1).batch(16 if a.tiny else 160)
     crops = Crops(train, size, tuple(a.scale), aug=not a.no_aug, seed=a.seed)
     print(f"corpus: {len(names)} photos ({len(train)} training, {len(valid)} held out: {len(vx)} validation crops)", flush=True)
     net = _own_net(a.init) if a.init else PConvUNet(size, width=width, fill='blend', alpha=BLEND_WEIGHTS[0], beta=BLEND_WEIGHTS[1])
-    alpha, beta = float(net.alpha), float(net.beta)
     opt = torch.optim.Adam(net.parameters(), a.lr)
     def step(x, m):
         y = x; x = torch.where(m.bool(), 0., y); net.train(); net(x, m)
         loss = (((net.raw - y)**2)*m).sum()/(3*m.sum()); opt.zero_grad(); loss.backward(); opt.step(); return loss.item()
     def validate():
         net.eval(); tot = np.zeros(3)
-        for i in range(0, len(vx), 32): tot += hole_sse(net, torch.where(vm[i:i+32].bool(), 0., vx[i:i+32]), vm[i:i+32], vx[i:i+32], alpha, beta)
+        for i in range(0, len(vx), 32): tot += hole_sse(net, torch.where(vm[i:i+32].bool(), 0., vx[i:i+32]), vm[i:i+32], vx[i:i+32])
         return math.sqrt(tot[0]/tot[2]), math.sqrt(tot[1]/tot[2])
     v, vb = validate(); rows = [dict(epoch=0, samples=0, train_loss=float('nan'), valid_hole_rmse=v, blend_hole_rmse=vb, vs_blend=v/vb, minutes=0.)]
     print(f"before: validation hole RMSE {v:.4f}, blend {vb:.4f} ({v/vb:.4f}x)", flush=True)
