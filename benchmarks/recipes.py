@@ -70,7 +70,7 @@ def train(recipe, data, seed, **overrides):
     if recipe in DEMO_BASED:
         from inpaint_nb.cli import DEMO_RECIPES
         changes = {**DEMO_RECIPES[model], **changes}
-        if changes.get('pretrained') == 'inpaint_nb' and WEIGHTS: changes['pretrained'] = WEIGHTS
+    if changes.get('pretrained') == 'inpaint_nb' and WEIGHTS: changes = {**changes, 'pretrained': WEIGHTS}
     spec = MODELS[model]
     # through `recipe=`: a model hyperparameter such as `fill` must not be taken for an `inpaint_dls` argument
     learn = spec.train(data, seed=seed, recipe=spec.recipe.replace(**changes), **overrides)
@@ -123,9 +123,6 @@ def main():
     overrides = {} if a.epochs is None else {'epochs': a.epochs}
     global WEIGHTS
     WEIGHTS = str(Path(a.weights).resolve()) if a.weights else None
-    if a.weights:
-        for k, (m, ch, n) in list(RECIPES.items()):
-            if ch.get('pretrained') == 'inpaint_nb': RECIPES[k] = (m, {**ch, 'pretrained': str(Path(a.weights).resolve())}, n)
     if not a.cv:
         lb = score(a.recipes, make_sample_dataset(root), a.seed, overrides)
         print(f"\nsample valid split: 50 images at 256 px; threads {a.threads}; seed {a.seed}")

@@ -154,10 +154,14 @@ class PConvUNet(Module):
             x, m = dec([F.interpolate(x, scale_factor=2., mode='nearest'), xs], [F.interpolate(m, scale_factor=2., mode='nearest'), ms])
         x = x[..., :h, :w]
         raw = x*self.std + self.mean if self.norm else x
-        self.base = base_fill(image, hole, self.fill, getattr(self, 'alpha', 0.), getattr(self, 'beta', 0.)) if self.fill else None   # the fill it corrects
+        self.base = self.fill_of(image, hole) if self.fill else None   # the fill it corrects
         if self.fill: raw = self.base + raw
         self.raw, self.hole = raw, hole
         return torch.where(hole.bool(), self.raw, image)
+
+    def fill_of(self, image, hole):
+        "The classical fill this network corrects (`base_fill` with its `fill` and blend weights), for `image` on its own scale"
+        return base_fill(image, hole, self.fill, getattr(self, 'alpha', 0.), getattr(self, 'beta', 0.))
 
     def train(self, mode=True):
         super().train(mode)
@@ -440,7 +444,7 @@ class PConvInpainter(Inpainter):
                     xs, ks = shrink_to(x, k, self.size); m(xs, ks); y = m.raw.float()
                     if m.fill: y = y - m.base.float()   # a network correcting a fill: only its correction is scaled up ...
                     y = F.interpolate(y, size=hw, mode='bilinear', align_corners=False)
-                    if m.fill: y = y + base_fill(x, k, m.fill, getattr(m, 'alpha', 0.), getattr(m, 'beta', 0.)).float()   # ... onto the fill at the images' own size
+                    if m.fill: y = y + m.fill_of(x, k).float()   # ... onto the fill at the images' own size
                 outs.append(((y - lo)/(hi - lo)).clamp(0, 1).cpu())
         return torch.cat(outs)
 
