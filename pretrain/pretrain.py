@@ -23,7 +23,7 @@ see `pretrain/README.md`). `--tiny` trains a few steps at 32 px into a temporary
 """
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-import argparse, glob, io, math, tempfile, time, warnings, zipfile
+import argparse, glob, io, math, shutil, tempfile, time, warnings, zipfile
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image
@@ -117,6 +117,7 @@ def main():
     with torch.random.fork_rng(devices=[]): held = set(int(i) for i in RandomSplitter(0.1, seed=0)(files)[1]) or {len(files) - 1}   # a tiny corpus: its last photo
     train = [image_cache(f, side) for i, f in enumerate(files) if i not in held]   # decoded once, short side at most `side`
     valid = [image_cache(f, side) for i, f in enumerate(files) if i in held]
+    shutil.rmtree(tmp)   # the extracted photos are decoded now: nothing of them is left on disk
     vx, vm = Crops(valid, size, tuple(a.scale), aug=False, seed=1).batch(16 if a.tiny else 160)
     crops = Crops(train, size, tuple(a.scale), aug=not a.no_aug, seed=a.seed)
     print(f"corpus: {len(names)} photos ({len(train)} training, {len(valid)} held out: {len(vx)} validation crops)", flush=True)
