@@ -52,7 +52,7 @@ RECIPES = {
     'pconv-shipped': ('pconv', dict(pretrained='inpaint_nb', epochs=1, lr=1e-7), 'shipped weights, not fine-tuned'),
     'pconv-demo': ('pconv', {}, "pconv, the demo's recipe"),
     'pconv-demo-full': ('pconv', dict(predict_size=None), "pconv, the demo's recipe, predicting at full size"),
-    'pconv-shipped-128': ('pconv', dict(pretrained='inpaint_nb', epochs=1, lr=1e-7, predict_size='train'), 'shipped weights, not fine-tuned, correction at 128 px'),
+    'pconv-shipped-128': ('pconv', dict(pretrained='inpaint_nb', freeze_bn=True, epochs=1, lr=1e-7, predict_size='train'), 'shipped weights, not fine-tuned, correction at 128 px'),
     'pconv-plain': ('pconv', dict(fill=None, loss='rmse', lr=2e-3, epochs=30, predict_size='train'), 'pconv, plain (earlier recipe)'),
     'pix2pix-pyramid': ('pix2pix', dict(fill='pyramid', pixel='l1', p=0.5, epochs=30, pre_frac=2/3, pre_lr=2e-3, predict_size='train'),
                         "pix2pix, fill='pyramid' (earlier recipe)"),

@@ -61,7 +61,7 @@ def _pre_epochs_help():
             f"(default: {g['pre_frac']:.2g} of --epochs, the recipe's {pre} of {g['epochs']})")
 
 # %% ../nbs/10_cli.ipynb #03580ca5
-DEMO_RECIPES = {'pconv': {'pretrained': 'inpaint_nb', 'lr': 1e-4, 'predict_size': 'train'},   # PConv fine-tunes the shipped weights (04_pconv) ...
+DEMO_RECIPES = {'pconv': {'pretrained': 'inpaint_nb', 'lr': 1e-5, 'freeze_bn': True, 'predict_size': 'train'},   # PConv fine-tunes the shipped weights gently (04_pconv) ...
                 'pix2pix': {}}   # ... Pix2Pix trains from scratch; LaMa when `recipes` asks
 
 def _demo_recipes(recipes=None):

@@ -103,6 +103,18 @@ class _PConvBlock(nn.Module):
         if self.bn is not None: x = self.bn(x)
         return (x if self.act is None else self.act(x)), m
 
+# %% ../nbs/04_pconv.ipynb #5fc3f793
+def _bns(model, which):
+    "`model`'s BatchNorm layers: the encoder's ('encoder'), all of them ('all'), or none (None)"
+    if not which: return []
+    return [m for m in (model.encoder if which == 'encoder' else model).modules() if isinstance(m, nn.BatchNorm2d)]
+
+def _freeze_bns(model, which):
+    "Keep `model`'s BatchNorm layers ('encoder' or 'all') as they are while training: statistics (eval mode) and parameters (no gradient)"
+    model.frozen_bn = 'all' if 'all' in (which, getattr(model, 'frozen_bn', None)) else which
+    for bn in _bns(model, which):
+        for p in bn.parameters(): p.requires_grad_(False); p.grad = None  # no gradient, so the optimizer (and weight decay) skips them
+
 # %% ../nbs/04_pconv.ipynb #811ddea5
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
@@ -128,7 +140,7 @@ class PConvUNet(Module):
         chs = [max(4, round(c*width)) for c in ([64, 128, 256] + [512]*max(depth - 3, 0))[:depth]]
         kss = ([7, 5, 5] + [3]*max(depth - 3, 0))[:depth]
         store_attr('size,width,in_ch,depth')
-        self.freeze_enc_bn = False
+        self.frozen_bn = None   # BatchNorm layers kept as they are while training: None, 'encoder' or 'all' (`fine_tune_frozen_bn`, `pconv_learner(freeze_bn=True)`)
         ins = [in_ch] + chs[:-1]
         self.encoder = nn.ModuleList([_PConvBlock(i, o, k, 2, bn=n > 0, act=nn.ReLU(inplace=True))
                                       for n, (i, o, k) in enumerate(zip(ins, chs, kss))])
@@ -165,9 +177,7 @@ class PConvUNet(Module):
 
     def train(self, mode=True):
         super().train(mode)
-        if self.freeze_enc_bn:
-            for mod in self.encoder.modules():
-                if isinstance(mod, nn.BatchNorm2d): mod.eval()
+        for bn in _bns(self, getattr(self, 'frozen_bn', None)): bn.eval()   # a frozen BatchNorm keeps its statistics
         return self
 
 # %% ../nbs/04_pconv.ipynb #73b39b51
@@ -383,6 +393,7 @@ def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, 
                   fill:str=None, # None: the paper's network; 'pyramid' or 'blend': the network corrects that fill (see `PConvUNet`); needs data on [0, 1]; not used (a warning) with `pretrained`
                   alpha:float=None, # Telea's weight in the 'blend' fill; None: fitted on the training images (`fit_blend`)
                   beta:float=None, # the biharmonic fill's weight in the 'blend' fill; None: fitted on the training images
+                  freeze_bn:bool=False, # keep every BatchNorm layer as the weights bring it (statistics and parameters) in training: pre-trained weights fine-tuned on a few photos
                   **kwargs,
                  ) -> PConvLearner:
     "A `PConvLearner`: the paper's partial-convolution U-Net and its loss, with the package's metrics"
@@ -395,14 +406,12 @@ def pconv_learner(dls:DataLoaders, # from `inpaint_dls`: batches `(image, mask, 
     if fill is not None and vr != (0., 1.): raise InpaintError(f"fill={fill!r}: the classical fills take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")
     if pretrained is not None and vr != (0., 1.): raise InpaintError(f"pretrained={str(pretrained)!r}: the weights take images on [0, 1]: use `inpaint_dls(..., normalize=False)`")  # before reading the checkpoint
     model = _pconv_net(size, width, pretrained, fill=fill, **_blend_kwargs(dls, fill, alpha, beta))
+    if freeze_bn: _freeze_bns(model, 'all')
     lf = loss if isinstance(loss, PConvLoss) else PConvLoss(loss, value_range=vr)
     lf.use_model(model)
     learn = PConvLearner(dls, model, loss_func=lf, lr=lr, metrics=ifnone(metrics, inpaint_metrics()), **kwargs)
     if ifnone(mixed_precision, torch.device(getattr(dls, 'device', 'cpu') or 'cpu').type == 'cuda'): learn.to_fp16()
     return learn
-
-# %% ../nbs/04_pconv.ipynb #5fc3f793
-def _encoder_bns(model): return [m for m in model.encoder.modules() if isinstance(m, nn.BatchNorm2d)]
 
 # %% ../nbs/04_pconv.ipynb #7035a341
 @patch
@@ -411,14 +420,13 @@ def fine_tune_frozen_bn(self:PConvLearner, n_epoch:int, # epochs of the second s
                         **kwargs, # passed to `Learner.fit`
                        ):
     "The paper's second stage: fit at a constant `lr` with the encoder's BatchNorm frozen (statistics and parameters)"
-    m, bns = self.model, _encoder_bns(self.model)
-    params = [p for bn in bns for p in bn.parameters()]
-    prev, req = m.freeze_enc_bn, [p.requires_grad for p in params]
-    m.freeze_enc_bn = True
-    for p in params: p.requires_grad_(False); p.grad = None  # no gradient, so the optimizer (and weight decay) skips them
+    m = self.model
+    params = [p for bn in _bns(m, 'encoder') for p in bn.parameters()]
+    prev, req = m.frozen_bn, [p.requires_grad for p in params]
+    _freeze_bns(m, 'encoder')
     try: self.fit(n_epoch, lr, **kwargs)
     finally:
-        m.freeze_enc_bn = prev
+        m.frozen_bn = prev
         for p, r in zip(params, req): p.requires_grad_(r)
 
 # %% ../nbs/04_pconv.ipynb #c3610db3

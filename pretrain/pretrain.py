@@ -18,7 +18,7 @@ made the network's gain carry over to them (see the table of pilots in `pretrain
 Usage: python pretrain/pretrain.py --wheel DIR_OR_WHL [--minutes 45] [--init FILE] [--out pretrain] [--tiny]
 Writes `inpaint_nb/weights/pconv_inpaint_nb.pth` (half precision, loaded with `weights_only=True`), and next to this
 script `log.csv` (one row per epoch), `curves.png` and `corpus.txt` (the photos used, with their sources).
-`--init FILE` continues from a weights file written by `save_pretrained` (the shipped weights were trained in two stages,
+`--init FILE` continues from a weights file written by `save_pretrained` (the shipped weights were trained in three stages,
 see `pretrain/README.md`). `--tiny` trains a few steps at 32 px into a temporary folder: the test of this script.
 """
 import os
