@@ -422,7 +422,7 @@ def fine_tune_frozen_bn(self:PConvLearner, n_epoch:int, # epochs of the second s
     "The paper's second stage: fit at a constant `lr` with the encoder's BatchNorm frozen (statistics and parameters)"
     m = self.model
     params = [p for bn in _bns(m, 'encoder') for p in bn.parameters()]
-    prev, req = m.frozen_bn, [p.requires_grad for p in params]
+    prev, req = getattr(m, 'frozen_bn', None), [p.requires_grad for p in params]   # (a network unpickled from before `frozen_bn` has none)
     _freeze_bns(m, 'encoder')
     try: self.fit(n_epoch, lr, **kwargs)
     finally:
