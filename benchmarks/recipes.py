@@ -13,10 +13,10 @@ RECIPE is any of
 - `lama`             `LAMA_RECIPE`: a small LaMa (width 1/8, 3 FFC blocks) correcting the same blend, at 128 px, predicting at full size
 - `pconv-pretrained` `PCONV_RECIPE` fine-tuning the weights shipped with the package (`pretrained='inpaint_nb'`)
 - `pconv-pretrained-lowlr` the same at lr 2e-4
-- `pconv-shipped`    the shipped weights as they are (one epoch at lr 1e-7: only BatchNorm statistics move)
+- `pconv-shipped`    the shipped weights as they are (one epoch at lr 1e-7 with every BatchNorm layer frozen), predicting at full size
 - `pconv-demo`       PConv as `inpaint_nb demo` trains it: `PCONV_RECIPE` with the changes in `cli.DEMO_RECIPES['pconv']`
 - `pconv-demo-full`  the same, predicting at the images' own size (`predict_size=None`)
-- `pconv-shipped-128` the shipped weights as they are, their correction made at 128 px (`predict_size='train'`)
+- `pconv-shipped-128` the shipped weights as `pconv-shipped` has them, their correction made at 128 px (`predict_size='train'`)
 - `pconv-plain`      the earlier PConv recipe: the network paints the holes, loss 'rmse', 30 epochs, predicting at 128 px
 - `pix2pix-pyramid`  the earlier Pix2Pix recipe: generator refining `pyramid_fill`, L1 loss, 30 epochs, predicting at 128 px
 - `pix2pix-black`    the same with the paper's black holes as the generator's input
@@ -49,7 +49,7 @@ RECIPES = {
     'lama': ('lama', {}, 'lama recipe'),
     'pconv-pretrained': ('pconv', dict(pretrained='inpaint_nb'), 'pconv recipe from the shipped weights'),
     'pconv-pretrained-lowlr': ('pconv', dict(pretrained='inpaint_nb', lr=2e-4), 'pconv recipe from the shipped weights, lr 2e-4'),
-    'pconv-shipped': ('pconv', dict(pretrained='inpaint_nb', epochs=1, lr=1e-7), 'shipped weights, not fine-tuned'),
+    'pconv-shipped': ('pconv', dict(pretrained='inpaint_nb', freeze_bn=True, epochs=1, lr=1e-7), 'shipped weights, not fine-tuned'),
     'pconv-demo': ('pconv', {}, "pconv, the demo's recipe"),
     'pconv-demo-full': ('pconv', dict(predict_size=None), "pconv, the demo's recipe, predicting at full size"),
     'pconv-shipped-128': ('pconv', dict(pretrained='inpaint_nb', freeze_bn=True, epochs=1, lr=1e-7, predict_size='train'), 'shipped weights, not fine-tuned, correction at 128 px'),
